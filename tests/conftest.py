@@ -1,0 +1,149 @@
+"""Shared fixtures: where the data is, a local web server for web/, and Chromium with a fake camera."""
+import functools
+import os
+import threading
+import urllib.parse
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "web"
+ARTIFACTS = ROOT / "runs" / "test-artifacts"  # screenshots and logs a test run leaves behind
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """The datasets folder (SIGNCAM_DATA, default ../shared/data). Missing data fails, never skips."""
+    data = Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data"))
+    if not (data / "sign-digits").is_dir():
+        pytest.fail(f"no sign-digits/ in SIGNCAM_DATA={data}: point SIGNCAM_DATA at the shared datasets "
+                    "(../shared/data beside the repo)")
+    if not Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser().joinpath("models").is_dir():
+        pytest.fail("KERAS_HOME has no models/ folder: point it at ../shared/keras for the ImageNet weights")
+    return data
+
+
+class Site:
+    """A static server for web/, with extra folders mounted at URL prefixes (e.g. a test model)."""
+
+    def __init__(self, root=WEB):
+        self.mounts = {}
+        site = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def translate_path(self, path):
+                url_path = urllib.parse.unquote(urllib.parse.urlsplit(path).path)
+                for prefix, folder in site.mounts.items():
+                    if url_path.startswith(prefix):
+                        return str(Path(folder) / url_path[len(prefix):])
+                return super().translate_path(path)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def mount(self, prefix, folder):
+        self.mounts[prefix] = folder
+
+
+@pytest.fixture(scope="session")
+def site():
+    if not (WEB / "vendor" / "tf.min.js").is_file():
+        pytest.fail("web/vendor/ is empty: run the tests through `make test`, which copies TF.js there")
+    served = Site()
+    yield served
+    served.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+def launch(playwright):
+    """launch(camera=None) -> a Chromium browser; camera is a .y4m file played as the webcam."""
+    browsers = []
+
+    def _launch(camera=None):
+        args = list(CHROMIUM_ARGS)
+        if camera:
+            args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                     f"--use-file-for-fake-video-capture={camera}"]
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+        browsers.append(browser)
+        return browser
+
+    yield _launch
+    for browser in browsers:
+        browser.close()
+
+
+def open_page(browser, url, init_script=None, timeout_ms=60_000):
+    """Open url and return the page once the model is loaded (Start enabled) or an error is shown."""
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda message: page.console_messages.append(message.text))
+    page.on("pageerror", lambda error: page.console_messages.append(f"pageerror: {error}"))
+    page.goto(url)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=start]').disabled"
+        " || document.querySelector('[data-testid=status]').classList.contains('error')",
+        timeout=timeout_ms)
+    return page
+
+
+def write_y4m(path, frames_rgb, seconds_each=2.0, fps=30):
+    """Write RGB frames (H×W×3 uint8, even sides) as a 4:2:0 y4m file for Chromium's fake camera."""
+    height, width = frames_rgb[0].shape[:2]
+    with open(path, "wb") as f:
+        f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame in frames_rgb:
+            yuv = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YUV_I420).tobytes()
+            for _ in range(int(seconds_each * fps)):
+                f.write(b"FRAME\n" + yuv)
+    return path
+
+
+def camera_frame(photo_rgb, width=640, height=480):
+    """Put a photo in the middle of a grey camera frame, filling the square the page crops."""
+    frame = np.full((height, width, 3), 128, np.uint8)
+    side = min(width, height)
+    square = cv2.resize(photo_rgb, (side, side), interpolation=cv2.INTER_LINEAR)
+    top, left = (height - side) // 2, (width - side) // 2
+    frame[top:top + side, left:left + side] = square
+    return frame
+
+
+@pytest.fixture(scope="session")
+def smoke_model(shared_data, tmp_path_factory):
+    """A model trained for a few steps on 60 real digit photos, then converted: (run dir, web dir)."""
+    from training import export, train
+
+    runs = tmp_path_factory.mktemp("runs")
+    train.main(["--data", str(shared_data / "sign-digits"), "--name", "smoke", "--runs", str(runs),
+                "--limit-per-class", "6", "--head-epochs", "2", "--fine-tune-epochs", "1",
+                "--fine-tune-from", "block_16_expand", "--batch-size", "16"])
+    web_models = tmp_path_factory.mktemp("web-model")
+    export.export("smoke", runs=runs, out=web_models, keras_copy=None)
+    return runs / "smoke", web_models / "smoke"

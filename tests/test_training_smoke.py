@@ -1,0 +1,70 @@
+"""Train a tiny model on real photos, convert it, load it in the page, and compare Python with the browser."""
+import base64
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from conftest import open_page
+from training import data
+
+
+def test_training_writes_every_output(smoke_model):
+    run, web_model = smoke_model
+    for name in ("model.keras", "split.json", "history.csv", "metrics.json",
+                 "confusion_matrix.png", "learning_curves.png", "misclassified.png"):
+        assert (run / name).stat().st_size > 0, name
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert set(metrics["per_class"]) == {str(d) for d in range(10)}
+    assert {"precision", "recall", "f1-score", "support"} <= set(metrics["per_class"]["3"])
+    assert 0 <= metrics["accuracy"] <= 1 and metrics["n_test"] == 10  # 6 photos per class: 1 test each
+    split = json.loads((run / "split.json").read_text())
+    assert not set(split["train"]) & set(split["test"])
+
+
+def test_conversion_writes_a_described_model_folder(smoke_model):
+    run, web_model = smoke_model
+    metadata = json.loads((web_model / "metadata.json").read_text())
+    assert metadata["labels"] == [str(d) for d in range(10)]
+    assert metadata["input"]["size"] == 224 and metadata["quantization"] == "float16"
+    assert metadata["trained_on"]["dataset"] == "sign-digits"
+    model_json = json.loads((web_model / "model.json").read_text())
+    for group in model_json["weightsManifest"]:
+        for shard in group["paths"]:
+            assert (web_model / shard).is_file()
+    assert not list(web_model.parent.glob(".smoke.*")), "a temporary folder was left behind"
+
+
+def page_probabilities(page, pixels):
+    """Run RGB pixels (H×W×3 uint8) through the page's own canvas -> preprocessing -> model path."""
+    return page.evaluate("""([b64, height, width]) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const rgba = new Uint8ClampedArray(height * width * 4);
+        for (let i = 0; i < height * width; i++) {
+            rgba.set(bytes.subarray(i * 3, i * 3 + 3), i * 4);
+            rgba[i * 4 + 3] = 255;
+        }
+        const canvas = document.createElement('canvas');
+        canvas.width = width; canvas.height = height;
+        canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+        return window.signcam.classifier.predictProbabilities(canvas);
+    }""", [base64.b64encode(pixels.tobytes()).decode(), *pixels.shape[:2]])
+
+
+def test_python_and_browser_agree_on_the_same_pixels(smoke_model, shared_data, site, launch):
+    run, web_model = smoke_model
+    site.mount("/model/smoke/", web_model)
+    model = keras.models.load_model(run / "model.keras")
+    page = open_page(launch(), site.url + "?model=smoke&backend=wasm")
+    assert page.get_attribute("[data-testid=start]", "disabled") is None, page.console_messages
+
+    photos = sorted((shared_data / "sign-digits").glob("*/*.JPG"))[::200][:8]
+    for path in photos:
+        photo = data.load_image(path)
+        # Non-square on purpose: the centre crop and the resize are compared too, not only the model.
+        wide = np.concatenate([photo[:, :30], photo, photo[:, -30:]], axis=1)
+        expected = model.predict(data.crop_and_resize(wide, 224)[None], verbose=0)[0]
+        got = np.array(page_probabilities(page, wide))
+        assert got.argmax() == expected.argmax(), path
+        assert np.abs(got - expected).max() < 1e-2, (path, np.abs(got - expected).max())

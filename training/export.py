@@ -1,0 +1,129 @@
+"""Convert a trained run into a browser model folder.
+
+    python -m training.export --name digits      # runs/digits/model.keras -> web/model/digits/
+
+The Keras model is also copied to models/NAME.keras: the shipped model's Python twin, which the
+tests and `training.evaluate` use to compare Python and browser on the same photos.
+
+Keras model -> SavedModel (model.export) -> tensorflowjs_converter graph model, float16 weights
+by default, plus metadata.json: labels in output order, input size and preprocessing, accuracy,
+the data it was trained on, the date. The folder is built beside the target and renamed into
+place, so a failed conversion never leaves a broken web/model/NAME/.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+DATASET_HOMEPAGES = {
+    "sign-digits": "https://github.com/ardamavi/Sign-Language-Digits-Dataset",
+    "asl-letters": "https://www.kaggle.com/datasets/grassknoted/asl-alphabet",
+}
+
+
+class ExportError(RuntimeError):
+    pass
+
+
+def converter_command():
+    """tensorflowjs_converter from this Python's environment (the venv), else from PATH."""
+    beside = Path(sys.executable).parent / "tensorflowjs_converter"
+    return str(beside) if beside.exists() else (shutil.which("tensorflowjs_converter") or "tensorflowjs_converter")
+
+
+def output_size(model_json):
+    """Number of classes the graph model outputs, read from model.json's signature."""
+    outputs = json.loads(model_json.read_text())["signature"]["outputs"]
+    (output,) = outputs.values()
+    return int(output["tensorShape"]["dim"][-1]["size"])
+
+
+def metadata(name, run, model, quantize):
+    metrics = json.loads((run / "metrics.json").read_text())
+    split = json.loads((run / "split.json").read_text())
+    dataset = Path(split["data"]).name
+    return {
+        "name": name,
+        "format": "tfjs_graph_model",
+        "labels": split["classes"],
+        "input": {
+            "size": int(model.input_shape[1]), "channels": 3, "range": [0, 255],
+            "crop": "centre-square", "resize": "bilinear, half-pixel centres, no antialias",
+        },
+        "architecture": f"MobileNetV2 alpha {metrics['alpha']} + dropout + softmax",
+        "quantization": "float16" if quantize else "none",
+        "test_accuracy": round(metrics["accuracy"], 4),
+        "test_macro_f1": round(metrics["macro_f1"], 4),
+        "n_test": metrics["n_test"],
+        # Enough to recompute the test split: training.data.split_dataset(paths, labels, seed, ...).
+        "split": {"seed": split["seed"], "frame_block": split["frame_block"]},
+        "trained_on": {"dataset": dataset, "homepage": DATASET_HOMEPAGES.get(dataset),
+                       "n_train": metrics["n_train"], "n_val": metrics["n_val"]},
+        "train_seconds": metrics.get("train_seconds"),
+        "created": datetime.date.today().isoformat(),
+    }
+
+
+def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models"):
+    import keras  # imported here so `--help` is instant
+
+    run, target = Path(runs) / name, Path(out) / name
+    for needed in ("model.keras", "metrics.json", "split.json"):
+        if not (run / needed).is_file():
+            raise ExportError(f"{run / needed} is missing: train first with `make train NAME={name} DATA=...`")
+    model = keras.models.load_model(run / "model.keras", compile=False)  # no optimizer state: smaller
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=target.parent))
+    try:
+        with tempfile.TemporaryDirectory() as saved_model:
+            model.export(saved_model, verbose=False)
+            command = [converter_command(), "--input_format=tf_saved_model",
+                       "--output_format=tfjs_graph_model", saved_model, str(building)]
+            if quantize:
+                command.insert(1, "--quantize_float16=*")
+            subprocess.run(command, check=True)
+        info = metadata(name, run, model, quantize)
+        if output_size(building / "model.json") != len(info["labels"]):
+            raise ExportError(f"converted model outputs {output_size(building / 'model.json')} classes "
+                              f"but {run / 'split.json'} lists {len(info['labels'])} labels")
+        (building / "metadata.json").write_text(json.dumps(info, indent=2) + "\n")
+        os.chmod(building, 0o755)
+        previous = target.with_name(f".{name}.previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        if target.exists():
+            os.replace(target, previous)
+        os.replace(building, target)
+        shutil.rmtree(previous, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if keras_copy:
+        Path(keras_copy).mkdir(exist_ok=True)
+        partial = Path(keras_copy) / f".{name}.partial.keras"
+        model.save(partial)
+        os.replace(partial, Path(keras_copy) / f"{name}.keras")
+    size = sum(f.stat().st_size for f in target.iterdir())
+    print(f"wrote {target}/ ({size / 1e6:.2f} MB; test accuracy {info['test_accuracy']:.4f})")
+    return target
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--name", required=True)
+    p.add_argument("--runs", default="runs")
+    p.add_argument("--out", default="web/model")
+    p.add_argument("--no-quantize", action="store_true", help="keep float32 weights")
+    args = p.parse_args(argv)
+    try:
+        export(args.name, args.runs, args.out, quantize=not args.no_quantize)
+    except (ExportError, subprocess.CalledProcessError) as error:
+        sys.exit(f"error: {error}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Train the image model on a folder-per-class tree of photos.
+
+    python -m training.train --data ../shared/data/sign-digits --name digits
+
+Two phases, both with Keras' progress bar:
+  1. the head alone on backbone features computed once (cheap: the backbone runs once per photo);
+  2. fine-tuning of the backbone's top blocks on augmented photos, keeping the best epoch on val.
+Everything lands in runs/NAME/: model.keras, split.json, history.csv, metrics.json and plots.
+"""
+import argparse
+import csv
+import json
+import os
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from training import data, evaluate
+from training.model import build_backbone, build_classifier, build_head, unfreeze_top
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="folder with one sub-folder of photos per class")
+    p.add_argument("--name", required=True, help="model name: outputs go to RUNS/NAME")
+    p.add_argument("--runs", default="runs", help="where run folders go (default: runs)")
+    p.add_argument("--alpha", type=float, default=0.35, help="MobileNetV2 width: 0.35 or 1.0")
+    p.add_argument("--size", type=int, default=224, help="input side in pixels (96..224)")
+    p.add_argument("--weights", default="imagenet", help="'imagenet' (from KERAS_HOME), a .h5 file, or 'none'")
+    p.add_argument("--head-epochs", type=int, default=40)
+    p.add_argument("--fine-tune-epochs", type=int, default=12)
+    p.add_argument("--fine-tune-from", default="block_6_expand", help="first backbone layer to train")
+    p.add_argument("--fine-tune-lr", type=float, default=3e-4)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--label-smoothing", type=float, default=0.1)
+    p.add_argument("--patience", type=int, default=4, help="early stopping patience in epochs")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--limit-per-class", type=int, default=0, help="use at most N photos per class (smoke runs)")
+    return p.parse_args(argv)
+
+
+def augmenter(seed):
+    """Light augmentation: a hand a little rotated, closer, shifted, in other light."""
+    return keras.Sequential([
+        keras.layers.RandomRotation(0.04, fill_mode="nearest", seed=seed),
+        keras.layers.RandomZoom((-0.2, 0.05), fill_mode="nearest", seed=seed),
+        keras.layers.RandomTranslation(0.06, 0.06, fill_mode="nearest", seed=seed),
+        keras.layers.RandomContrast(0.25, seed=seed),
+        keras.layers.RandomBrightness(0.15, value_range=(0, 255), seed=seed),
+    ], name="augment")
+
+
+class SaveBest(keras.callbacks.Callback):
+    """Keep the best classifier by val accuracy: saved to a temporary file, renamed into place.
+
+    It saves `classifier` whichever model is being fitted, so the head-only phase saves the whole model.
+    """
+
+    def __init__(self, path, classifier):
+        super().__init__()
+        self.path, self.classifier, self.best = Path(path), classifier, -1.0
+
+    def on_epoch_end(self, epoch, logs=None):
+        score = (logs or {}).get("val_accuracy", -1.0)
+        if score > self.best:
+            self.best = score
+            temporary = self.path.with_name(self.path.stem + ".partial.keras")
+            self.classifier.save(temporary)
+            os.replace(temporary, self.path)
+
+
+def write_json(path, obj):
+    temporary = Path(str(path) + ".partial")
+    temporary.write_text(json.dumps(obj, indent=2) + "\n")
+    os.replace(temporary, path)
+
+
+def write_history(path, phases):
+    rows = [{"phase": phase, "epoch": epoch + 1, **{k: v[epoch] for k, v in history.items()}}
+            for phase, history in phases for epoch in range(len(next(iter(history.values()), [])))]
+    temporary = Path(str(path) + ".partial")
+    with open(temporary, "w", newline="") as f:
+        columns = ["phase", "epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
+        writer = csv.DictWriter(f, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(temporary, path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    keras.utils.set_random_seed(args.seed)
+    started = time.time()
+    out = Path(args.runs) / args.name
+    out.mkdir(parents=True, exist_ok=True)
+
+    paths, labels, classes = data.list_images(args.data)
+    if args.limit_per_class:
+        rng = np.random.default_rng(args.seed)
+        chosen = sorted(i for c in classes for i in rng.permutation(
+            [j for j, l in enumerate(labels) if l == c])[:args.limit_per_class])
+        paths, labels = [paths[i] for i in chosen], [labels[i] for i in chosen]
+    images, kept = data.read_images(paths, args.size)
+    paths, labels = [paths[i] for i in kept], [labels[i] for i in kept]
+    y = np.array([classes.index(label) for label in labels])
+    split = data.split_dataset(paths, labels, seed=args.seed)
+    write_json(out / "split.json", {
+        "data": str(Path(args.data).resolve()), "seed": args.seed, "frame_block": split["frame_block"],
+        "classes": classes,
+        **{part: [str(Path(paths[i]).relative_to(args.data)) for i in split[part]] for part in ("train", "val", "test")},
+    })
+    train, val, test = (np.array(split[part]) for part in ("train", "val", "test"))
+    print(f"{len(classes)} classes; {len(train)} train, {len(val)} val, {len(test)} test photos"
+          f"{' (grouped by frame blocks of %d)' % split['frame_block'] if split['frame_block'] else ''}")
+
+    weights = None if args.weights == "none" else args.weights
+    backbone = build_backbone(args.alpha, args.size, weights)
+    head = build_head(backbone.output_shape[-1], len(classes))
+    classifier, feature_extractor = build_classifier(backbone, head)
+    loss = keras.losses.CategoricalCrossentropy(label_smoothing=args.label_smoothing)
+    one_hot = keras.utils.to_categorical(y, len(classes))
+
+    print("Phase 1: head on cached backbone features")
+    backbone.trainable = False
+    features = feature_extractor.predict(images, batch_size=64, verbose=1)
+    head.compile(keras.optimizers.Adam(1e-3), loss, metrics=["accuracy"])
+    best_path = out / "model.keras"
+    save_best = SaveBest(best_path, classifier)
+    phases = []
+    try:
+        history = head.fit(
+            features[train], one_hot[train], validation_data=(features[val], one_hot[val]),
+            epochs=args.head_epochs, batch_size=args.batch_size, verbose=2,
+            callbacks=[save_best, keras.callbacks.EarlyStopping(
+                monitor="val_accuracy", patience=args.patience * 2, restore_best_weights=True)])
+        phases.append(("head", history.history))
+
+        if args.fine_tune_epochs > 0:
+            print(f"Phase 2: fine-tuning from {args.fine_tune_from} on augmented photos")
+            unfreeze_top(backbone, args.fine_tune_from)
+            classifier.compile(keras.optimizers.Adam(args.fine_tune_lr), loss, metrics=["accuracy"])
+            augment = augmenter(args.seed)
+            train_ds = (tf.data.Dataset.from_tensor_slices((images[train], one_hot[train]))
+                        .shuffle(len(train), seed=args.seed).batch(args.batch_size)
+                        .map(lambda x, t: (augment(tf.cast(x, tf.float32), training=True), t),
+                             num_parallel_calls=tf.data.AUTOTUNE)
+                        .prefetch(tf.data.AUTOTUNE))
+            history = classifier.fit(
+                train_ds, validation_data=(images[val].astype("float32"), one_hot[val]),
+                epochs=args.fine_tune_epochs, verbose=1,
+                callbacks=[save_best, keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=args.patience)])
+            phases.append(("fine-tune", history.history))
+    except KeyboardInterrupt:
+        print(f"\nInterrupted. The best model so far is kept in {best_path} "
+              f"(val accuracy {save_best.best:.4f}). Run the same command again to train afresh, "
+              f"or `make convert NAME={args.name}` to ship what is there.")
+        write_history(out / "history.csv", phases)
+        raise SystemExit(130)
+    write_history(out / "history.csv", phases)
+
+    best = keras.models.load_model(best_path)
+    probabilities = best.predict(images[test].astype("float32"), batch_size=64, verbose=0)
+    metrics = evaluate.metrics(y[test], probabilities, classes)
+    metrics.update({
+        "data": str(Path(args.data).resolve()), "alpha": args.alpha, "size": args.size,
+        "n_train": len(train), "n_val": len(val), "n_test": len(test), "frame_block": split["frame_block"],
+        "val_accuracy": save_best.best, "train_seconds": round(time.time() - started, 1),
+        "config": vars(args),
+    })
+    write_json(out / "metrics.json", metrics)
+    evaluate.plot_confusion(y[test], probabilities, classes, out / "confusion_matrix.png")
+    evaluate.plot_history(out / "history.csv", out / "learning_curves.png")
+    evaluate.plot_misclassified(images[test], y[test], probabilities, classes, out / "misclassified.png")
+    print(f"test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
+          f"on {len(test)} photos the model never saw; {metrics['train_seconds']:.0f} s")
+    print(f"outputs in {out}/: model.keras split.json history.csv metrics.json "
+          "confusion_matrix.png learning_curves.png misclassified.png")
+
+
+if __name__ == "__main__":
+    main()
