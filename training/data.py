@@ -10,7 +10,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import tensorflow as tf
 from PIL import Image, ImageOps
 from tqdm import tqdm
 
@@ -74,6 +73,8 @@ def load_image(path):
 
 def crop_and_resize(image, size):
     """Centre square crop, then bilinear resize to size×size: float32 0..255, like the page."""
+    import tensorflow as tf  # here, not at the top: the MediaPipe venv (training.landmarks) has no TensorFlow
+
     height, width = image.shape[:2]
     side = min(height, width)
     top, left = (height - side) // 2, (width - side) // 2

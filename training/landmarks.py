@@ -1,0 +1,97 @@
+"""Hand landmarks for every photo of a folder-per-class tree, cached for training.
+
+    .venv-hands/bin/python -m training.landmarks --data ../shared/data/asl-letters
+
+MediaPipe pins protobuf<5, which TensorFlow cannot live with, so this runs in its own venv
+(`make landmarks` sets it up) and writes runs/landmarks/NAME.npz, which training reads:
+  paths      photo paths relative to DATA
+  labels     class names
+  points     N×21×3 float32: MediaPipe's x, y (0..1 of the image's width/height) and z; NaN = no hand
+  size       N×2 image (width, height), to turn x, y into pixels
+  handedness N MediaPipe's 'Left'/'Right' ('' = no hand)
+The browser (web/hands.js) runs the same detector with the same settings on camera frames.
+"""
+import argparse
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from training.data import DatasetError, list_images, load_image
+
+# The settings measured in ../shared/notes/baselines.md; web/hands.js uses the same.
+DETECTOR = dict(static_image_mode=True, max_num_hands=1, model_complexity=1, min_detection_confidence=0.3)
+RETRY_PADDING = 0.25  # when no hand is found, once more on the photo padded by 25 % per side
+
+
+def detect(hands, rgb):
+    """(21×3 points in the photo's own normalised coordinates, handedness), or (None, '')."""
+    result = hands.process(rgb)
+    height, width = rgb.shape[:2]
+    pad_y, pad_x = 0, 0
+    if not result.multi_hand_landmarks:
+        # Hands touching the frame's edge are often missed; a grey border gives the detector room.
+        pad_y, pad_x = int(height * RETRY_PADDING), int(width * RETRY_PADDING)
+        padded = np.pad(rgb, ((pad_y, pad_y), (pad_x, pad_x), (0, 0)), constant_values=114)
+        result = hands.process(padded)
+    if not result.multi_hand_landmarks:
+        return None, ""
+    padded_w, padded_h = width + 2 * pad_x, height + 2 * pad_y
+    points = np.array([(p.x, p.y, p.z) for p in result.multi_hand_landmarks[0].landmark], np.float32)
+    points[:, 0] = (points[:, 0] * padded_w - pad_x) / width
+    points[:, 1] = (points[:, 1] * padded_h - pad_y) / height
+    points[:, 2] = points[:, 2] * padded_w / width  # z is on the scale of x
+    return points, result.multi_handedness[0].classification[0].label
+
+
+def extract(data_dir, out):
+    import mediapipe as mp
+
+    paths, labels, classes = list_images(data_dir)
+    points = np.full((len(paths), 21, 3), np.nan, np.float32)
+    sizes = np.zeros((len(paths), 2), np.int32)
+    handedness = np.full(len(paths), "", dtype="<U5")
+    unreadable = []
+    with mp.solutions.hands.Hands(**DETECTOR) as hands:
+        for i, path in enumerate(tqdm(paths, desc="finding hands", unit="img")):
+            try:
+                rgb = load_image(path)
+            except (OSError, ValueError) as error:
+                unreadable.append(f"{path} ({type(error).__name__})")
+                continue
+            sizes[i] = rgb.shape[1], rgb.shape[0]
+            found, handedness[i] = detect(hands, rgb)
+            if found is not None:
+                points[i] = found
+    found = ~np.isnan(points[:, 0, 0])
+    print(f"hands found in {found.sum()} of {len(paths)} photos ({found.mean():.1%})")
+    totals, hits = Counter(labels), Counter(l for l, f in zip(labels, found) if f)
+    print("per class: " + ", ".join(f"{c} {hits[c]}/{totals[c]}" for c in classes))
+    if unreadable:
+        print(f"skipped {len(unreadable)} unreadable file(s): {', '.join(unreadable[:10])}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.stem + ".partial.npz")
+    np.savez_compressed(partial, paths=np.array([str(Path(p).relative_to(data_dir)) for p in paths]),
+                        labels=np.array(labels), points=points, size=sizes, handedness=handedness)
+    os.replace(partial, out)
+    print(f"wrote {out}")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="folder with one sub-folder of photos per class")
+    p.add_argument("--out", help="cache file (default runs/landmarks/<data folder name>.npz)")
+    args = p.parse_args(argv)
+    data_dir = Path(args.data)
+    out = Path(args.out) if args.out else Path("runs/landmarks") / f"{data_dir.resolve().name}.npz"
+    try:
+        extract(data_dir, out)
+    except DatasetError as error:
+        sys.exit(f"error: {error}")
+
+
+if __name__ == "__main__":
+    main()
