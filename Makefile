@@ -16,32 +16,51 @@ export CHROMIUM
 
 VENV := .venv
 PY := $(VENV)/bin/python
+# MediaPipe lives in a venv of its own: it pins protobuf<5, which TensorFlow cannot use.
+HANDS_VENV := .venv-hands
 VENDOR_FILES := node_modules/@tensorflow/tfjs/dist/tf.min.js \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm
 
-.PHONY: serve test train convert vendor venv chromium clean
+.PHONY: serve test train convert landmarks vendor venv chromium clean site bench
 
 serve: vendor
 	@echo "SignCam is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory web
 
-test: venv vendor chromium
+test: venv vendor chromium $(HANDS_VENV)/.installed
 	$(PY) -m pytest tests
 
+# DATA may name several folders (merged by class name). The keypoint model needs each folder's
+# landmark cache, made once by `make landmarks`.
 train: venv
-	$(PY) -m training.train --data "$(DATA)" --name $(NAME) $(TRAIN_ARGS)
+	$(PY) -m training.train --data $(DATA) --name $(NAME) $(TRAIN_ARGS)
+	for d in $(DATA); do test -f runs/landmarks/$$(basename $$d).npz || $(MAKE) landmarks DATA=$$d; done
+	$(PY) -m training.keypoints --name $(NAME)
+
+landmarks: $(HANDS_VENV)/.installed
+	$(HANDS_VENV)/bin/python -m training.landmarks --data $(DATA)
 
 convert: venv
 	$(PY) -m training.export --name $(NAME)
+
+# Every web/model/*/ against a Teachable-Machine-equivalent model in one headless Chromium (~3 min):
+# prints the table, writes bench/results.json and refreshes the table in README.md.
+bench: venv vendor chromium
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(HANDS_VENV)/.installed: requirements-hands.txt
+	test -x $(HANDS_VENV)/bin/python || python3 -m venv $(HANDS_VENV)
+	$(HANDS_VENV)/bin/python -m pip install --quiet -r requirements-hands.txt
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -52,7 +71,26 @@ vendor: web/vendor/.copied
 web/vendor/.copied: node_modules/.package-lock.json
 	mkdir -p web/vendor
 	cp $(VENDOR_FILES) web/vendor/
+	# MediaPipe Hands ships its wasm and models in the npm package (lite model unused: complexity 1).
+	mkdir -p web/vendor/mediapipe
+	cp $(filter-out %_lite.tflite %README.md %.d.ts %package.json,$(wildcard node_modules/@mediapipe/hands/*)) web/vendor/mediapipe/
 	touch $@
+
+# The deployable folder (GitHub Pages): the page, its modules, vendor/ and model/, nothing else.
+# sw.js gets the list of files and a hash of them: any change makes a new offline cache.
+SITE ?= site
+site: vendor
+	rm -rf "$(SITE).tmp" && mkdir -p "$(SITE).tmp"
+	cp web/*.html web/*.js web/*.css web/*.webmanifest web/*.svg "$(SITE).tmp/"
+	cp -r web/vendor web/model "$(SITE).tmp/"
+	cd "$(SITE).tmp" && find . -name '.*' -type f -delete && \
+	  files=$$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort) && \
+	  version=$$(sha256sum $$files | sha256sum | cut -c1-16) && \
+	  list=$$(printf '"%s",' $$files) && \
+	  sed -i.orig "s|^const BUILD = null;.*|const BUILD = { version: '$$version', files: [$${list%,}] };|" sw.js && \
+	  rm sw.js.orig && grep -q "^const BUILD = { version: '$$version'" sw.js
+	rm -rf "$(SITE)" && mv "$(SITE).tmp" "$(SITE)"
+	@echo "Built $(SITE)/: $$(find "$(SITE)" -type f | wc -l) files, $$(du -sh "$(SITE)" | cut -f1)"
 
 chromium: $(CHROMIUM)
 $(CHROMIUM):

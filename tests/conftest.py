@@ -1,23 +1,17 @@
 """Shared fixtures: where the data is, a local web server for web/, and Chromium with a fake camera."""
-import functools
 import os
-import threading
-import urllib.parse
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from training.browser import CHROMIUM, Site, camera_args
+from training.browser import launch as launch_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 ARTIFACTS = ROOT / "runs" / "test-artifacts"  # screenshots and logs a test run leaves behind
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")
@@ -32,39 +26,13 @@ def shared_data():
     return data
 
 
-class Site:
-    """A static server for web/, with extra folders mounted at URL prefixes (e.g. a test model)."""
-
-    def __init__(self, root=WEB):
-        self.mounts = {}
-        site = self
-
-        class Handler(SimpleHTTPRequestHandler):
-            def translate_path(self, path):
-                url_path = urllib.parse.unquote(urllib.parse.urlsplit(path).path)
-                for prefix, folder in site.mounts.items():
-                    if url_path.startswith(prefix):
-                        return str(Path(folder) / url_path[len(prefix):])
-                return super().translate_path(path)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def mount(self, prefix, folder):
-        self.mounts[prefix] = folder
-
-
 @pytest.fixture(scope="session")
 def site():
     if not (WEB / "vendor" / "tf.min.js").is_file():
         pytest.fail("web/vendor/ is empty: run the tests through `make test`, which copies TF.js there")
     served = Site()
     yield served
-    served.server.shutdown()
+    served.close()
 
 
 @pytest.fixture(scope="session")
@@ -83,13 +51,9 @@ def launch(playwright):
     browsers = []
 
     def _launch(camera=None):
-        args = list(CHROMIUM_ARGS)
-        if camera:
-            args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                     f"--use-file-for-fake-video-capture={camera}"]
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
-        browsers.append(browser)
-        return browser
+        launched = launch_chromium(playwright, camera_args(camera) if camera else ())
+        browsers.append(launched)
+        return launched
 
     yield _launch
     for browser in browsers:

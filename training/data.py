@@ -18,6 +18,8 @@ IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp"}
 SPECIAL_CLASSES = {"del", "space", "nothing"}
 # Video frames this close in number are near-duplicates; they stay on one side of a split.
 FRAME_BLOCK = 40
+# split_dataset gives val and test round(15 %) of a class each: zero below 4 photos.
+MIN_TESTABLE = 4
 
 
 class DatasetError(ValueError):
@@ -44,6 +46,10 @@ def list_images(root):
         not_images += [f for f in files if f.suffix.lower() not in IMAGE_EXTENSIONS]
         if not images:
             raise DatasetError(f"class folder {class_dir} has no images (.jpg .jpeg .png .bmp)")
+        if len(images) < MIN_TESTABLE:
+            warnings.warn(f"class folder {class_dir} has only {len(images)} photo(s): all go to training, so its "
+                          f"accuracy cannot be measured; {MIN_TESTABLE} or more give it val and test photos",
+                          stacklevel=2)
         paths += images
         labels += [canonical_label(class_dir.name)] * len(images)
     if not_images:
@@ -88,7 +94,10 @@ def read_images(paths, size):
     for i, path in enumerate(tqdm(paths, desc="reading photos", unit="img")):
         try:
             pixels = load_image(path)
-        except (OSError, ValueError, Image.DecompressionBombError) as error:
+        # A damaged file can make Pillow raise more than OSError: SyntaxError for a broken PNG chunk,
+        # DecompressionBombError for a header claiming billions of pixels (tests/test_reliability_training.py
+        # fuzzes this). One bad photo is skipped and named; it never ends a run.
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
             unreadable.append(f"{path} ({type(error).__name__})")
             continue
         images.append(np.round(crop_and_resize(pixels, size)).astype(np.uint8))
@@ -131,3 +140,18 @@ def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, 
     split = {part: sorted(indices) for part, indices in split.items()}
     split["frame_block"] = frame_block if numbered else 0
     return split
+
+
+def split_by_source(paths, labels, sources, seed=0):
+    """split_dataset within each source dataset (each has its own frame numbering), merged."""
+    merged = {"train": [], "val": [], "test": []}
+    blocks = set()
+    for source in dict.fromkeys(sources):
+        members = [i for i, s in enumerate(sources) if s == source]
+        part = split_dataset([paths[i] for i in members], [labels[i] for i in members], seed=seed)
+        blocks.add(part["frame_block"])
+        for name in merged:
+            merged[name] += [members[i] for i in part[name]]
+    merged = {name: sorted(indices) for name, indices in merged.items()}
+    merged["frame_block"] = max(blocks)
+    return merged

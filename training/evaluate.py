@@ -1,11 +1,15 @@
-"""Measure a model on photos it never saw: metrics, confusion matrix, learning curves, mistakes.
+"""Measure a recogniser on photos it never saw: metrics, confusion matrix, learning curves, mistakes.
 
-    python -m training.evaluate --model runs/digits --data DIR
+    python -m training.evaluate --model runs/letters --data DIR
+    python -m training.evaluate --model web/model/letters --data DIR --browser
 
-MODEL is a run folder (model.keras) or a converted web/model/NAME/ folder (read through its
-Keras twin in runs/NAME is not needed: the SavedModel is not kept, so web folders are scored in
-the browser with --browser). Classes of DIR the model lacks are listed and skipped. The last line
-printed is one JSON object: {"accuracy", "macro_f1", "n", "per_class"}.
+MODEL is a run folder (runs/NAME) or a converted folder (web/model/NAME, scored through its Python
+twins models/NAME*.keras, or with --browser in headless Chromium through the page's own modules:
+what users run). Where the model has a keypoint model, image-only, keypoints-only and fused are all
+scored (hand landmarks from `make landmarks`' cache or extracted now). Classes of DIR the model
+lacks are listed and skipped. The last line printed is one JSON object:
+{"accuracy", "macro_f1", "n", "per_class", "image": {...}, "keypoints": {...}, "fused": {...}, ...}
+for the recogniser the page uses (fused where there is a keypoint model).
 """
 import argparse
 import json
@@ -85,36 +89,248 @@ def plot_misclassified(images, y_true, probabilities, classes, path, limit=36):
     plt.close(fig)
 
 
-def main(argv=None):
-    import keras
+NEAR_TWIN_CORRELATION = 0.99  # colour-histogram correlation above which two photos count as twins
+
+
+def colour_histograms(paths, bins=8):
+    """HSV colour histograms (bins³, as the seeds compare images with OpenCV), one row per photo."""
+    import cv2
+    from PIL import Image
+    from tqdm import tqdm
+
+    rows = []
+    for path in tqdm(paths, desc="colour histograms", unit="img"):
+        with Image.open(path) as image:
+            image.draft("RGB", (64, 64))  # JPEG decodes at reduced size: fast
+            rgb = np.asarray(image.convert("RGB").resize((64, 64)))
+        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+        histogram = cv2.calcHist([hsv], [0, 1, 2], None, [bins] * 3, [0, 180, 0, 256, 0, 256]).ravel()
+        rows.append(histogram)
+    return np.array(rows, np.float32)
+
+
+def near_twin_share(train_paths, test_paths, threshold=NEAR_TWIN_CORRELATION):
+    """Share of test photos whose nearest training photo (by cv2.HISTCMP_CORREL of colour
+    histograms) correlates above threshold: the leakage check for a split."""
+    def standardised(h):
+        h = h - h.mean(1, keepdims=True)
+        return h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-9)
+
+    train, test = standardised(colour_histograms(train_paths)), standardised(colour_histograms(test_paths))
+    nearest = np.concatenate([(test[i:i + 512] @ train.T).max(1) for i in range(0, len(test), 512)])
+    return {"near_twin_share": float(np.mean(nearest > threshold)), "threshold": threshold,
+            "median_nearest_correlation": float(np.median(nearest)),
+            "method": "HSV 8x8x8 colour histograms, cv2.HISTCMP_CORREL, nearest training photo"}
+
+
+ROOT = Path(__file__).resolve().parent.parent
+HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
+
+
+class Recogniser:
+    """A model as training and the page see it: labels, the image model, and (if trained) the
+    keypoint model with its fusion weight. From a run folder or a converted web/model/NAME/."""
+
+    def __init__(self, folder):
+        import keras
+
+        folder = Path(folder)
+        if (folder / "metadata.json").is_file():  # web/model/NAME: its Python twins are models/NAME*.keras
+            metadata = json.loads((folder / "metadata.json").read_text())
+            self.labels, self.web_folder = metadata["labels"], folder
+            image_path = ROOT / "models" / f"{folder.name}.keras"
+            keypoints_path = ROOT / "models" / f"{folder.name}.keypoints.keras"
+            self.weight = metadata.get("keypoints", {}).get("fusion_image_weight")
+        else:  # a run folder from training.train
+            image_path, split_json = folder / "model.keras", folder / "split.json"
+            if not image_path.is_file():
+                sys.exit(f"error: no model at {image_path} (train one with `make train`)")
+            if not split_json.is_file():
+                sys.exit(f"error: {split_json} is missing: it lists the model's labels (train writes it)")
+            self.labels, self.web_folder = json.loads(split_json.read_text())["classes"], None
+            keypoints_path = folder / "keypoints.keras"
+            report = folder / "keypoints.json"
+            self.weight = json.loads(report.read_text())["fusion_image_weight"] if report.is_file() else None
+        try:
+            self.image = keras.models.load_model(image_path, compile=False)
+        except Exception as error:  # Keras says "File not found" even for a file that is there but damaged
+            sys.exit(f"error: {image_path} could not be read ({type(error).__name__}: {error})")
+        if self.image.output_shape[-1] != len(self.labels):
+            sys.exit(f"error: {image_path} outputs {self.image.output_shape[-1]} classes but its labels list "
+                     f"{len(self.labels)}: they are from different runs")
+        self.keypoints = (keras.models.load_model(keypoints_path, compile=False)
+                          if self.weight is not None and keypoints_path.is_file() else None)
+
+
+def landmarks_for(data_dir, paths):
+    """MediaPipe landmarks for these photos: the cached ones from `make landmarks` when they cover
+    every photo, else extracted now in .venv-hands. Returns (points N×21×3 with NaN, sizes N×2)."""
+    import subprocess
+    import tempfile
+
+    cache = ROOT / "runs" / "landmarks" / f"{Path(data_dir).resolve().name}.npz"
+    if not cache.is_file():
+        if not HANDS_PYTHON.exists():
+            sys.exit("error: hand landmarks need .venv-hands: run `make landmarks DATA=...` once")
+        cache = Path(tempfile.mkdtemp()) / "landmarks.npz"
+        subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir),
+                        "--out", str(cache)], cwd=ROOT, check=True)
+    stored = np.load(cache)
+    index = {str(p): i for i, p in enumerate(stored["paths"])}
+    keys = [str(Path(p).relative_to(data_dir)) for p in paths]
+    if any(k not in index for k in keys):
+        sys.exit(f"error: {cache} does not cover {data_dir}: delete it and run `make landmarks DATA={data_dir}`")
+    rows = [index[k] for k in keys]
+    return stored["points"][rows], stored["size"][rows]
+
+
+def python_predictions(recogniser, paths, data_dir):
+    """{'image': ..., 'keypoints': ..., 'fused': ...} predicted class indices (-1: no sign)."""
+    from training import data
+    from training.keypoints import decide, normalise
+
+    size = recogniser.image.input_shape[1]
+    images, kept = data.read_images(paths, size)
+    if len(kept) != len(paths):
+        sys.exit("error: some photos could not be read (named above)")
+    image_probs = recogniser.image.predict(images.astype("float32"), batch_size=64, verbose=0)
+    out = {"image": image_probs.argmax(1)}
+    if recogniser.keypoints is not None:
+        points, sizes = landmarks_for(data_dir, paths)
+        found = ~np.isnan(points[:, 0, 0])
+        features = np.zeros((len(paths), 63), np.float32)
+        features[found] = normalise(points[found], sizes[found])
+        keypoint_probs = recogniser.keypoints.predict(features, batch_size=256, verbose=0)
+        out["keypoints"] = np.where(found, keypoint_probs.argmax(1), -1)
+        out["fused"] = decide(keypoint_probs, image_probs, found, recogniser.weight, recogniser.labels)
+        out["hands_found"] = float(found.mean())
+    return out
+
+
+def browser_predictions(recogniser, paths, data_dir):
+    """The same three predictions, made in headless Chromium by the page's own modules."""
+    from playwright.sync_api import sync_playwright
+
+    from training.browser import Site, launch
+
+    if recogniser.web_folder is None:
+        sys.exit("error: --browser scores a converted model: pass --model web/model/NAME (make convert)")
+    site = Site()
+    site.mount("/eval-model/", recogniser.web_folder)
+    site.mount("/eval-data/", Path(data_dir).resolve())
+    urls = [f"eval-data/{Path(p).relative_to(data_dir)}" for p in paths]
+    try:
+        with sync_playwright() as playwright:
+            page = launch(playwright).new_page()
+            page.goto(site.url + "?backend=wasm")
+            page.wait_for_function("() => window.tf !== undefined")
+            found = page.evaluate("""async (urls) => {
+                await tf.setBackend('wasm');
+                const { loadRecogniser } = await import('./recogniser.js');
+                const { createHandTracker } = await import('./hands.js');
+                const recogniser = await loadRecogniser('eval-model/', { landmarks: true });
+                const labels = recogniser.labels, index = (label) => labels.indexOf(label);
+                const out = { image: [], keypoints: [], fused: [], found: [] };
+                for (const url of urls) {
+                    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+                    const canvas = document.createElement('canvas');
+                    canvas.width = bitmap.width;
+                    canvas.height = bitmap.height;
+                    canvas.getContext('2d').drawImage(bitmap, 0, 0);
+                    const probabilities = recogniser.image.predictProbabilities(canvas);
+                    out.image.push(probabilities.indexOf(Math.max(...probabilities)));
+                    if (!recogniser.usesHands) continue;
+                    const result = await recogniser.recognise(canvas, { photo: true });
+                    out.fused.push(index(result.top[0].label));
+                    out.found.push(result.hand !== null);
+                    out.keypoints.push(result.hand ? index(result.keypointLabel) : -1);
+                }
+                return out;
+            }""", urls)
+    finally:
+        site.close()
+    out = {"image": np.array(found["image"])}
+    if found["fused"]:
+        out.update(keypoints=np.array(found["keypoints"]), fused=np.array(found["fused"]),
+                   hands_found=float(np.mean(found["found"])))
+    return out
+
+
+def cropped_copy(data_dir, paths, fraction):
+    """The centre square (fraction × shorter side) of each photo, as PNGs in a temporary tree."""
+    import tempfile
+
+    from PIL import Image
 
     from training import data
 
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", required=True, help="run folder holding model.keras")
-    p.add_argument("--data", required=True, help="folder-per-class tree of photos")
-    args = p.parse_args(argv)
+    out_dir = Path(tempfile.mkdtemp(prefix="signcam-crop-"))
+    out_paths = []
+    for path in paths:
+        pixels = data.load_image(path)
+        height, width = pixels.shape[:2]
+        side = max(1, round(min(height, width) * fraction))
+        top, left = (height - side) // 2, (width - side) // 2
+        target = out_dir / Path(path).relative_to(data_dir).with_suffix(".png")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(pixels[top:top + side, left:left + side]).save(target)
+        out_paths.append(target)
+    return out_dir, out_paths
 
-    model_path = Path(args.model) / "model.keras" if Path(args.model).is_dir() else Path(args.model)
-    if not model_path.is_file():
-        sys.exit(f"error: no model at {model_path} (train one with `make train`)")
-    model = keras.models.load_model(model_path)
-    classes = json.loads((model_path.parent / "split.json").read_text())["classes"]
-    paths, labels, data_classes = data.list_images(args.data)
+
+def main(argv=None):
+    from training import data
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True, help="run folder (runs/NAME) or converted folder (web/model/NAME)")
+    p.add_argument("--data", required=True, help="folder-per-class tree of photos")
+    p.add_argument("--browser", action="store_true", help="run the converted model in Chromium through the page's code")
+    p.add_argument("--crop", type=float, default=1.0,
+                   help="score the centre square of side F × the photo's shorter side (e.g. 0.8: hands look bigger)")
+    args = p.parse_args(argv)
+    if not 0.1 <= args.crop <= 1:
+        sys.exit("error: --crop takes a fraction between 0.1 and 1")
+
+    recogniser = Recogniser(args.model)
+    classes = recogniser.labels
+    try:
+        paths, labels, data_classes = data.list_images(args.data)
+    except data.DatasetError as error:
+        sys.exit(f"error: {error}")
     missing = sorted(set(data_classes) - set(classes))
     if missing:
         print(f"skipping classes the model lacks: {', '.join(missing)}")
     chosen = [i for i, label in enumerate(labels) if label in classes]
-    size = model.input_shape[1]
-    images, kept = data.read_images([paths[i] for i in chosen], size)
-    y = np.array([classes.index(labels[chosen[i]]) for i in kept])
-    probabilities = model.predict(images.astype("float32"), batch_size=64, verbose=0)
-    result = metrics(y, probabilities, classes)
+    paths = [paths[i] for i in chosen]
+    y = np.array([classes.index(labels[i]) for i in chosen])
+    data_dir = args.data
+    if args.crop < 1:  # both runtimes and both models then read the same cropped photos
+        data_dir, paths = cropped_copy(args.data, paths, args.crop)
+    predict = browser_predictions if args.browser else python_predictions
+    predictions = predict(recogniser, paths, data_dir)
+
+    shipped = "fused" if "fused" in predictions else "image"
+    nothing = classes.index("nothing") if "nothing" in classes else -1
+    result = {}
+    for name in ("image", "keypoints", "fused"):
+        if name in predictions:
+            y_pred = np.where(predictions[name] < 0, nothing, predictions[name])
+            one_hot = np.eye(len(classes) + 1)[y_pred][:, :len(classes)]  # -1 ('no sign') scores as wrong
+            result[name] = metrics(y, one_hot, classes)
     present = sorted(set(y))
-    print(classification_report(y, np.argmax(probabilities, 1), labels=present,
-                                target_names=[classes[i] for i in present], zero_division=0))
-    result["per_class"] = {c: v for c, v in result["per_class"].items() if v["support"] > 0}
-    print(json.dumps(result))
+    y_shipped = predictions[shipped]
+    print(f"{shipped} recogniser ({'browser' if args.browser else 'Python'}), {len(y)} photos:")
+    print(classification_report(y, y_shipped, labels=present, target_names=[classes[i] for i in present],
+                                zero_division=0))
+    final = dict(result[shipped])
+    final["per_class"] = {c: v for c, v in final["per_class"].items() if v["support"] > 0}
+    final["recogniser"] = shipped
+    final["runtime"] = "browser" if args.browser else "python"
+    for name, scores in result.items():
+        final[name] = {"accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"]}
+    if "hands_found" in predictions:
+        final["hands_found"] = predictions["hands_found"]
+    print(json.dumps(final))
 
 
 if __name__ == "__main__":

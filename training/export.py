@@ -2,8 +2,8 @@
 
     python -m training.export --name digits      # runs/digits/model.keras -> web/model/digits/
 
-The Keras model is also copied to models/NAME.keras: the shipped model's Python twin, which the
-tests and `training.evaluate` use to compare Python and browser on the same photos.
+The Keras models are also copied to models/NAME.keras (and models/NAME.keypoints.keras): the
+shipped models' Python twins, which the tests use to compare Python and browser on the same photos.
 
 Keras model -> SavedModel (model.export) -> tensorflowjs_converter graph model, float16 weights
 by default, plus metadata.json: labels in output order, input size and preprocessing, accuracy,
@@ -22,7 +22,6 @@ from pathlib import Path
 
 DATASET_HOMEPAGES = {
     "sign-digits": "https://github.com/ardamavi/Sign-Language-Digits-Dataset",
-    "asl-letters": "https://www.kaggle.com/datasets/grassknoted/asl-alphabet",
 }
 
 
@@ -46,7 +45,7 @@ def output_size(model_json):
 def metadata(name, run, model, quantize):
     metrics = json.loads((run / "metrics.json").read_text())
     split = json.loads((run / "split.json").read_text())
-    dataset = Path(split["data"]).name
+    datasets = [Path(root).name for root in split["data"]]
     return {
         "name": name,
         "format": "tfjs_graph_model",
@@ -62,10 +61,38 @@ def metadata(name, run, model, quantize):
         "n_test": metrics["n_test"],
         # Enough to recompute the test split: training.data.split_dataset(paths, labels, seed, ...).
         "split": {"seed": split["seed"], "frame_block": split["frame_block"]},
-        "trained_on": {"dataset": dataset, "homepage": DATASET_HOMEPAGES.get(dataset),
+        "trained_on": {"dataset": " + ".join(datasets), "datasets": datasets,
+                       "homepages": [DATASET_HOMEPAGES.get(d) for d in datasets],
                        "n_train": metrics["n_train"], "n_val": metrics["n_val"]},
         "train_seconds": metrics.get("train_seconds"),
         "created": datetime.date.today().isoformat(),
+    }
+
+
+def convert(model, folder, quantize):
+    """Keras model -> SavedModel -> TF.js graph model in folder."""
+    with tempfile.TemporaryDirectory() as saved_model:
+        model.export(saved_model, verbose=False)
+        command = [converter_command(), "--input_format=tf_saved_model",
+                   "--output_format=tfjs_graph_model", saved_model, str(folder)]
+        if quantize:
+            command.insert(1, "--quantize_float16=*")
+        subprocess.run(command, check=True)
+
+
+def keypoints_metadata(run):
+    from training.keypoints import NO_HAND_MIN_CONFIDENCE
+    from training.landmarks import DETECTOR
+
+    report = json.loads((run / "keypoints.json").read_text())
+    return {
+        "model": "keypoints/model.json",
+        "input": "21 MediaPipe hand landmarks: pixels, wrist at the origin, / largest wrist distance (63)",
+        "detector": DETECTOR,
+        "fusion_image_weight": report["fusion_image_weight"],  # chosen on the val split
+        "no_hand_min_confidence": NO_HAND_MIN_CONFIDENCE,
+        "hands_found": report["hands_found"],
+        "test_accuracy": report["test"],  # image, keypoints, fused on the test split
     }
 
 
@@ -76,18 +103,22 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
     for needed in ("model.keras", "metrics.json", "split.json"):
         if not (run / needed).is_file():
             raise ExportError(f"{run / needed} is missing: train first with `make train NAME={name} DATA=...`")
-    model = keras.models.load_model(run / "model.keras", compile=False)  # no optimizer state: smaller
+    try:
+        model = keras.models.load_model(run / "model.keras", compile=False)  # no optimizer state: smaller
+    except Exception as error:  # Keras says "File not found" even for a file that is there but damaged
+        raise ExportError(f"{run / 'model.keras'} could not be read ({type(error).__name__}: {error})") from error
+    labels = json.loads((run / "split.json").read_text())["classes"]
+    if model.output_shape[-1] != len(labels):  # checked before the slow conversion, and again after it
+        raise ExportError(f"{run / 'model.keras'} outputs {model.output_shape[-1]} classes but "
+                          f"{run / 'split.json'} lists {len(labels)} labels: they are from different runs")
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=target.parent))
     try:
-        with tempfile.TemporaryDirectory() as saved_model:
-            model.export(saved_model, verbose=False)
-            command = [converter_command(), "--input_format=tf_saved_model",
-                       "--output_format=tfjs_graph_model", saved_model, str(building)]
-            if quantize:
-                command.insert(1, "--quantize_float16=*")
-            subprocess.run(command, check=True)
+        convert(model, building, quantize)
         info = metadata(name, run, model, quantize)
+        if (run / "keypoints.keras").is_file():  # the hand-shape model (training.keypoints), fused in the page
+            convert(keras.models.load_model(run / "keypoints.keras", compile=False), building / "keypoints", quantize)
+            info["keypoints"] = keypoints_metadata(run)
         if output_size(building / "model.json") != len(info["labels"]):
             raise ExportError(f"converted model outputs {output_size(building / 'model.json')} classes "
                               f"but {run / 'split.json'} lists {len(info['labels'])} labels")
@@ -104,9 +135,13 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
         raise
     if keras_copy:
         Path(keras_copy).mkdir(exist_ok=True)
-        partial = Path(keras_copy) / f".{name}.partial.keras"
-        model.save(partial)
-        os.replace(partial, Path(keras_copy) / f"{name}.keras")
+        twins = [(model, f"{name}.keras")]
+        if "keypoints" in info:
+            twins.append((keras.models.load_model(run / "keypoints.keras", compile=False), f"{name}.keypoints.keras"))
+        for twin, filename in twins:
+            partial = Path(keras_copy) / f".{filename}.partial.keras"
+            twin.save(partial)
+            os.replace(partial, Path(keras_copy) / filename)
     size = sum(f.stat().st_size for f in target.iterdir())
     print(f"wrote {target}/ ({size / 1e6:.2f} MB; test accuracy {info['test_accuracy']:.4f})")
     return target

@@ -24,7 +24,8 @@ from training.model import build_backbone, build_classifier, build_head, unfreez
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="folder with one sub-folder of photos per class")
+    p.add_argument("--data", required=True, nargs="+",
+                   help="folder(s) with one sub-folder of photos per class; several are merged by class name")
     p.add_argument("--name", required=True, help="model name: outputs go to RUNS/NAME")
     p.add_argument("--runs", default="runs", help="where run folders go (default: runs)")
     p.add_argument("--alpha", type=float, default=0.35, help="MobileNetV2 width: 0.35 or 1.0")
@@ -97,22 +98,35 @@ def main(argv=None):
     out = Path(args.runs) / args.name
     out.mkdir(parents=True, exist_ok=True)
 
-    paths, labels, classes = data.list_images(args.data)
+    paths, labels, sources = [], [], []
+    for root in args.data:
+        try:
+            found, found_labels, _ = data.list_images(root)
+        except data.DatasetError as error:  # a wrong DATA is a message, not a traceback
+            raise SystemExit(f"error: {error}")
+        paths, labels, sources = paths + found, labels + found_labels, sources + [root] * len(found)
+    classes = sorted(set(labels))
     if args.limit_per_class:
         rng = np.random.default_rng(args.seed)
         chosen = sorted(i for c in classes for i in rng.permutation(
             [j for j, l in enumerate(labels) if l == c])[:args.limit_per_class])
-        paths, labels = [paths[i] for i in chosen], [labels[i] for i in chosen]
+        paths, labels, sources = ([items[i] for i in chosen] for items in (paths, labels, sources))
     images, kept = data.read_images(paths, args.size)
-    paths, labels = [paths[i] for i in kept], [labels[i] for i in kept]
+    paths, labels, sources = ([items[i] for i in kept] for items in (paths, labels, sources))
     y = np.array([classes.index(label) for label in labels])
-    split = data.split_dataset(paths, labels, seed=args.seed)
+    split = data.split_by_source(paths, labels, sources, seed=args.seed)
+    roots = [str(Path(root).resolve()) for root in args.data]
+    data_root = os.path.commonpath(roots)  # split.json paths are relative to this
     write_json(out / "split.json", {
-        "data": str(Path(args.data).resolve()), "seed": args.seed, "frame_block": split["frame_block"],
+        "data": roots, "data_root": data_root, "seed": args.seed, "frame_block": split["frame_block"],
         "classes": classes,
-        **{part: [str(Path(paths[i]).relative_to(args.data)) for i in split[part]] for part in ("train", "val", "test")},
+        **{part: [os.path.relpath(Path(paths[i]).resolve(), data_root) for i in split[part]]
+           for part in ("train", "val", "test")},
     })
-    train, val, test = (np.array(split[part]) for part in ("train", "val", "test"))
+    train, val, test = (np.array(split[part], dtype=int) for part in ("train", "val", "test"))
+    if not len(val) or not len(test):
+        raise SystemExit(f"error: too few photos to set any aside for validation and testing; give each class "
+                         f"at least {data.MIN_TESTABLE} (--limit-per-class {args.limit_per_class or 'unset'})")
     print(f"{len(classes)} classes; {len(train)} train, {len(val)} val, {len(test)} test photos"
           f"{' (grouped by frame blocks of %d)' % split['frame_block'] if split['frame_block'] else ''}")
 
@@ -165,7 +179,7 @@ def main(argv=None):
     probabilities = best.predict(images[test].astype("float32"), batch_size=64, verbose=0)
     metrics = evaluate.metrics(y[test], probabilities, classes)
     metrics.update({
-        "data": str(Path(args.data).resolve()), "alpha": args.alpha, "size": args.size,
+        "data": roots, "alpha": args.alpha, "size": args.size,
         "n_train": len(train), "n_val": len(val), "n_test": len(test), "frame_block": split["frame_block"],
         "val_accuracy": save_best.best, "train_seconds": round(time.time() - started, 1),
         "config": vars(args),

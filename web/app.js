@@ -1,15 +1,28 @@
 // SignCam page: camera -> canvas -> classifier -> top-3 on screen. Everything runs on the device.
 //
-// URL options: ?model=digits (a folder under model/), ?backend=webgl|wasm|cpu.
-// Test contract: data-testid start, prediction, confidence, status, backend; body[data-ready="true"]
-// once the first prediction is on screen; window.signcam for parity tests.
+// Each frame's top result also goes to the speller (speller.js via transcript.js), which types a
+// sign held steady. A photo can be read instead of the camera (upload.js).
+//
+// URL options: ?model=letters|digits (a folder under model/), ?backend=webgl|wasm|cpu.
+// Test contract: data-testid start, prediction, confidence, status, backend, transcript;
+// body[data-ready="true"] once the first prediction is on screen; body[data-paused="true"] while
+// the tab is hidden; window.signcam for parity tests.
 
-import { load, ModelError } from './classifier.js';
+import { ModelError } from './classifier.js';
+import { loadRecogniser } from './recogniser.js';
+import { drawHand } from './overlay.js';
 import { CameraError, startCamera, stopCamera } from './camera.js';
+import { Speller } from './speller.js';
+import { bindTranscript } from './transcript.js';
+import { bindSettingsPanel, loadSettings, saveSettings } from './settings.js';
+import { DEFAULT_MODEL, MODES, initialModel, installedModels } from './models.js';
+import { bindUpload } from './upload.js';
+import { registerServiceWorker } from './offline.js';
 
 const tf = window.tf;
 const params = new URLSearchParams(location.search);
-const MODEL_NAME = /^[\w-]+$/.test(params.get('model') ?? '') ? params.get('model') : 'digits';
+const settings = loadSettings(); // remembered: threshold, hold time, model, camera
+let modelName = initialModel(params, settings.model);
 const TOP_K = 3;
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
@@ -22,8 +35,24 @@ const ui = {
   timing: $('timing'),
   topList: $('top'),
   video: document.querySelector('video'),
-  canvas: document.querySelector('canvas'),
+  canvas: $('frame'), // not the first <canvas>: the hand overlay comes before it
+  photo: $('photo'),
+  switchCamera: $('switch-camera'),
+  modes: document.querySelectorAll('input[name="mode"]'),
+  overlay: $('hand-overlay'),
+  decidedBy: $('recogniser'),
+  landmarks: $('landmarks'),
 };
+
+const speller = new Speller(settings);
+const transcript = bindTranscript({
+  text: $('transcript'), hold: $('hold'), holdLabel: $('hold-label'), announce: $('announce'),
+  copy: $('copy'), clear: $('clear'), undo: $('undo'), speak: $('speak'), message: $('transcript-message'),
+}, speller);
+bindSettingsPanel({
+  threshold: $('threshold'), thresholdValue: $('threshold-value'),
+  hold: $('hold-time'), holdValue: $('hold-time-value'), reset: $('reset-settings'),
+}, settings, speller);
 
 function showStatus(message, isError = false) {
   ui.status.textContent = message;
@@ -76,35 +105,66 @@ function showTop(results) {
   }));
 }
 
-let classifier = null;
+let classifier = null; // the image model of the recogniser in use
+let recogniser = null;
 let stream = null;
 let running = false;
+let paused = false; // the loop stopped because the tab is hidden
+const classifiers = new Map(); // model name -> recogniser, each loaded on first use
 
 // One inference in flight at a time: the next frame is taken only when this one is on screen,
-// so slow devices skip frames instead of queueing them.
-async function loop() {
-  if (!running) return;
+// so slow devices skip frames instead of queueing them. `id` names the chain of frames: a chain
+// left behind (one whose inference waits forever on a lost WebGL context) sees a newer id and ends.
+let chain = 0;
+async function loop(id = chain) {
+  if (!running || id !== chain) return;
+  if (document.hidden) { // no one is watching: save the battery; visibilitychange resumes
+    paused = true;
+    document.body.dataset.paused = 'true';
+    transcript.reset(); // a sign half-held before hiding must not be typed on return
+    return;
+  }
   const { video, canvas } = ui;
   if (video.readyState >= 2 && video.videoWidth) {
     const started = performance.now();
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
     canvas.getContext('2d', { willReadFrequently: true }).drawImage(video, 0, 0);
-    const results = await classifier.classify(canvas, TOP_K);
-    if (!running) return;
+    const { top: results, recogniser: decidedBy, hand } = await recogniser.recognise(canvas, { topk: TOP_K });
+    if (!running || id !== chain) return;
     showTop(results);
+    drawHand(ui.overlay, hand, canvas.width, canvas.height);
+    ui.decidedBy.textContent = decidedBy;
+    transcript.update(results[0], performance.now());
     ui.timing.textContent = `${(performance.now() - started).toFixed(0)} ms/frame`;
     document.body.dataset.ready = 'true';
   }
-  if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(loop);
-  else requestAnimationFrame(loop);
+  if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => loop(id));
+  else requestAnimationFrame(() => loop(id));
+}
+
+// A lost WebGL context (GPU reset, driver update, the browser reclaiming memory) takes every
+// model's weights with it, and TF.js then never answers: move to wasm, reload there, go on.
+function recoverFromContextLoss() {
+  if (tf.getBackend() !== 'webgl') return;
+  tf.backend().gpgpu.gl.canvas.addEventListener('webglcontextlost', async () => {
+    chain++; // the frame in flight will never finish
+    showStatus('The graphics card stopped answering (WebGL context lost); switching to WebAssembly…', true);
+    classifiers.clear(); // their weights lived on the GPU
+    await tf.setBackend('wasm');
+    ui.backend.textContent = 'wasm (the WebGL context was lost)';
+    if (!(await useModel(modelName))) return; // the reason is on screen
+    showStatus(running ? 'Show a sign to the camera.' : 'Ready. Press Start camera, or choose a photo.');
+    if (running) loop();
+  }, { once: true });
 }
 
 async function start() {
   ui.start.disabled = true;
+  ui.photo.hidden = true;
   showStatus('Starting the camera…');
   try {
-    stream = await startCamera(ui.video);
+    stream = await startCamera(ui.video, settings.facingMode);
   } catch (error) {
     showStatus(error instanceof CameraError ? error.message : `Camera error: ${error.message}`, true);
     ui.start.disabled = false;
@@ -114,40 +174,152 @@ async function start() {
     stop();
     showStatus('The camera stopped (unplugged or taken by another app). Press Start camera to try again.', true);
   });
+  // Mirror the preview only for a camera facing the signer, as a selfie; the model still gets the
+  // frame unflipped, as the training photos were taken (tests/test_sign_to_text.py checks both).
+  const facing = stream.getVideoTracks()[0]?.getSettings().facingMode ?? settings.facingMode;
+  ui.video.classList.toggle('mirrored', facing !== 'environment');
+  ui.switchCamera.hidden = (await countCameras()) < 2;
+  ui.switchCamera.textContent = settings.facingMode === 'environment' ? 'Use front camera' : 'Use back camera';
   running = true;
   ui.start.textContent = 'Stop camera';
   ui.start.disabled = false;
   showStatus('Show a sign to the camera.');
-  loop();
+  loop(++chain);
 }
+
+async function countCameras() {
+  const devices = await navigator.mediaDevices.enumerateDevices?.().catch(() => []) ?? [];
+  return devices.filter((device) => device.kind === 'videoinput').length;
+}
+
+async function switchCamera() {
+  settings.facingMode = settings.facingMode === 'environment' ? 'user' : 'environment';
+  saveSettings(settings);
+  stop();
+  await start();
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden || !paused) return;
+  paused = false;
+  delete document.body.dataset.paused;
+  if (running) loop();
+});
 
 function stop() {
   running = false;
-  stopCamera(stream);
+  transcript.reset();
+  stopCamera(stream); // releases the camera: its light goes off
   stream = null;
   ui.video.srcObject = null;
   ui.start.textContent = 'Start camera';
   ui.start.disabled = false;
+  showStatus('Camera stopped. Press Start camera, or choose a photo.');
+}
+
+/** Switch to model/NAME/, loading it on first use. False, with the reason on screen, if it cannot be loaded. */
+async function useModel(name) {
+  showStatus(`Loading the ${name} model…`);
+  let loaded = classifiers.get(name);
+  if (!loaded) {
+    try {
+      loaded = await loadRecogniser(`model/${name}/`, { landmarks: landmarksOn() });
+    } catch (error) {
+      const detail = error instanceof ModelError ? error.message : `${error.name}: ${error.message}`;
+      showStatus(`The "${name}" model could not be loaded. ${detail}`, true);
+      return false;
+    }
+    classifiers.set(name, loaded);
+  }
+  recogniser = loaded;
+  classifier = loaded.image;
+  modelName = name;
+  transcript.reset();
+  for (const radio of ui.modes) radio.checked = radio.value === name;
+  const accuracy = classifier.metadata.test_accuracy;
+  document.querySelector('#model-name').textContent =
+    `${name}: ${classifier.labels.length} signs` + (accuracy ? `, ${(accuracy * 100).toFixed(1)}% on unseen photos` : '');
+  window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name };
+  return true;
+}
+
+/** The Letters / Numbers switch: a model still missing from model/ is shown but cannot be chosen. */
+async function offerModes() {
+  const installed = await installedModels();
+  const missing = MODES.filter(({ name }) => !installed[name]).map(({ title }) => title);
+  for (const radio of ui.modes) {
+    radio.disabled = !installed[radio.value];
+    radio.addEventListener('change', () => switchModel(radio.value));
+  }
+  $('modes-note').textContent = missing.length ? `${missing.join(' and ')}: not installed on this site yet.` : '';
+  return installed;
+}
+
+async function switchModel(name) {
+  const fieldset = $('modes');
+  fieldset.disabled = true; // one load at a time
+  const loaded = await useModel(name);
+  fieldset.disabled = false;
+  if (!loaded) {
+    for (const radio of ui.modes) radio.checked = radio.value === modelName; // still the previous model
+    return;
+  }
+  settings.model = name;
+  saveSettings(settings);
+  const url = new URL(location.href);
+  url.searchParams.set('model', name); // a link to this page opens the same mode
+  history.replaceState(null, '', url);
+  ui.start.disabled = false;
+  showStatus(running ? 'Show a sign to the camera.' : 'Ready. Press Start camera, or choose a photo.');
+}
+
+/** Classify an uploaded or dropped photo: the same model and top-3 as the camera. */
+async function readPhoto(bitmap, file) {
+  if (!classifier) {
+    showStatus('No model is loaded, so the photo cannot be read.', true);
+    return;
+  }
+  if (running) stop(); // otherwise the next camera frame would replace the photo's result
+  const { top: results, recogniser: decidedBy } = await recogniser.recognise(bitmap, { photo: true, topk: TOP_K });
+  bitmap.close();
+  showTop(results);
+  drawHand(ui.overlay, null);
+  ui.decidedBy.textContent = decidedBy;
+  if (ui.photo.src.startsWith('blob:')) URL.revokeObjectURL(ui.photo.src);
+  ui.photo.src = URL.createObjectURL(file);
+  ui.photo.hidden = false;
+  showStatus(`The photo "${file.name}" shows ${results[0].label} (${Math.round(results[0].probability * 100)}%).`);
+}
+
+// Hand landmarks: on unless turned off in the settings (remembered) or with ?landmarks=off.
+function landmarksOn() {
+  return settings.landmarks && params.get('landmarks') !== 'off';
+}
+
+async function toggleLandmarks() {
+  settings.landmarks = ui.landmarks.checked;
+  saveSettings(settings);
+  classifiers.clear(); // reloaded with or without the hand tracker
+  drawHand(ui.overlay, null);
+  if (await useModel(modelName)) showStatus(running ? 'Show a sign to the camera.' : 'Ready. Press Start camera, or choose a photo.');
 }
 
 async function main() {
   ui.start.disabled = true;
-  ui.backend.textContent = await chooseBackend();
-  showStatus(`Loading the ${MODEL_NAME} model…`);
-  try {
-    classifier = await load(`model/${MODEL_NAME}/`);
-  } catch (error) {
-    const detail = error instanceof ModelError ? error.message : `${error.name}: ${error.message}`;
-    showStatus(`The "${MODEL_NAME}" model could not be loaded. ${detail}`, true);
-    return;
-  }
-  const accuracy = classifier.metadata.test_accuracy;
-  document.querySelector('#model-name').textContent =
-    `${MODEL_NAME}: ${classifier.labels.length} signs` + (accuracy ? `, ${(accuracy * 100).toFixed(1)}% on unseen photos` : '');
-  window.signcam = { classifier, backend: tf.getBackend() };
-  ui.start.disabled = false;
+  ui.landmarks.checked = landmarksOn();
+  ui.landmarks.addEventListener('change', toggleLandmarks);
+  registerServiceWorker();
   ui.start.addEventListener('click', () => (running ? stop() : start()));
-  showStatus('Ready. Press Start camera.');
+  ui.switchCamera.addEventListener('click', switchCamera);
+  bindUpload({ input: $('upload'), dropZone: $('drop-zone') }, readPhoto, (message) => showStatus(message, true));
+  ui.backend.textContent = await chooseBackend();
+  recoverFromContextLoss();
+  const installed = await offerModes();
+  // A remembered mode whose model has since gone falls back to the default; one asked for in the URL does not.
+  if (!params.has('model') && installed[modelName] === false) modelName = DEFAULT_MODEL;
+  if (!(await useModel(modelName))) return; // the reason is on screen; Start stays disabled
+  ui.start.disabled = false;
+  showStatus('Ready. Press Start camera, or choose a photo.');
 }
 
 main();

@@ -1,0 +1,112 @@
+// Unit tests for web/speller.js: `node --test tests/js` (tests/test_speller.py runs them under pytest).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { DEFAULTS, Speller } from '../../web/speller.js';
+
+const FRAME_MS = 100;
+
+/** Feed `label` at `probability` for `ms`, one frame every 100 ms; returns the labels committed. */
+function hold(speller, clock, label, ms, probability = 0.93) {
+  const committed = [];
+  for (let t = 0; t < ms; t += FRAME_MS) {
+    const { committed: c } = speller.update(label === null ? null : { label, probability }, clock.now);
+    if (c !== null) committed.push(c);
+    clock.now += FRAME_MS;
+  }
+  return committed;
+}
+
+function spell(sequence, options) {
+  const speller = new Speller(options);
+  const clock = { now: 0 };
+  for (const [label, ms, probability] of sequence) hold(speller, clock, label, ms, probability);
+  return speller;
+}
+
+test('a sign held for the hold time is typed once, however long it is held', () => {
+  const speller = new Speller({ threshold: 0.7, holdMs: 800 });
+  const clock = { now: 0 };
+  assert.deepEqual(hold(speller, clock, 'H', 700), []); // not yet
+  assert.deepEqual(hold(speller, clock, 'H', 5000), ['H']);
+  assert.equal(speller.text, 'H');
+});
+
+test('progress rises from 0 to 1 over the hold time', () => {
+  const speller = new Speller({ threshold: 0.7, holdMs: 1000 });
+  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 0).progress, 0);
+  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 500).progress, 0.5);
+  const done = speller.update({ label: 'A', probability: 0.9 }, 1000);
+  assert.deepEqual([done.progress, done.committed, done.text], [1, 'A', 'A']);
+  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 1100).progress, 1); // typed, waiting for release
+  assert.equal(speller.update(null, 1200).progress, 0);
+});
+
+test('below the threshold nothing is typed, and a dip restarts the hold', () => {
+  assert.equal(spell([['H', 3000, 0.69]], { threshold: 0.7 }).text, '');
+  // 600 ms, one frame below the threshold, 600 ms: never 800 ms in a row.
+  assert.equal(spell([['H', 600], ['H', 100, 0.5], ['H', 600]], { holdMs: 800 }).text, '');
+});
+
+test('a sign that changes before the hold time is not typed; the next one is', () => {
+  assert.equal(spell([['H', 500], ['I', 1500]]).text, 'I');
+});
+
+test('HI then space types "HI "', () => {
+  assert.equal(spell([['H', 1500], ['I', 1500], ['space', 1500]]).text, 'HI ');
+});
+
+test('a repeated letter needs a release: nothing, a low frame, or another sign', () => {
+  assert.equal(spell([['L', 3000]]).text, 'L');
+  assert.equal(spell([['L', 1500], ['nothing', 1500], ['L', 1500]]).text, 'LL');
+  assert.equal(spell([['L', 1500], ['L', 100, 0.3], ['L', 1500]]).text, 'LL');
+  assert.equal(spell([['L', 1500], [null, 100], ['L', 1500]]).text, 'LL');
+  assert.equal(spell([['H', 1000], ['E', 1000], ['L', 1000], ['nothing', 300], ['L', 1000], ['O', 1000]]).text, 'HELLO');
+});
+
+test('nothing types nothing, even held for long', () => {
+  assert.equal(spell([['nothing', 5000]]).text, '');
+});
+
+test('del removes the last character, and does nothing to an empty text', () => {
+  assert.equal(spell([['A', 1000], ['B', 1000], ['del', 1000]]).text, 'A');
+  assert.equal(spell([['del', 1000]]).text, '');
+  // del twice needs a release in between, like any repeated sign.
+  assert.equal(spell([['A', 1000], ['B', 1000], ['del', 1000], ['nothing', 200], ['del', 1000]]).text, '');
+});
+
+test('the special classes are recognised in any case (Space, DEL, Nothing)', () => {
+  assert.equal(spell([['A', 1000], ['Space', 1000], ['B', 1000], ['DEL', 1000], ['Nothing', 1000]]).text, 'A ');
+});
+
+test('digit labels are typed as they are', () => {
+  assert.equal(spell([['4', 1000], ['2', 1000]]).text, '42');
+});
+
+test('undo steps back through typing, del and clear', () => {
+  const speller = spell([['A', 1000], ['B', 1000], ['del', 1000]]);
+  speller.clear();
+  assert.equal(speller.text, '');
+  assert.ok(speller.undo());
+  assert.equal(speller.text, 'A'); // before Clear
+  assert.ok(speller.undo());
+  assert.equal(speller.text, 'AB'); // before del
+  assert.ok(speller.undo());
+  assert.ok(speller.undo());
+  assert.equal(speller.text, '');
+  assert.equal(speller.undo(), false); // nothing left to undo
+});
+
+test('reset forgets a half-held sign', () => {
+  const speller = new Speller({ holdMs: 800 });
+  speller.update({ label: 'A', probability: 0.9 }, 0);
+  speller.reset();
+  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 800).committed, null);
+});
+
+test('the defaults are sane', () => {
+  assert.ok(DEFAULTS.threshold > 0.5 && DEFAULTS.threshold < 0.95);
+  assert.ok(DEFAULTS.holdMs >= 300 && DEFAULTS.holdMs <= 1500);
+  const speller = new Speller();
+  assert.deepEqual([speller.threshold, speller.holdMs], [DEFAULTS.threshold, DEFAULTS.holdMs]);
+});

@@ -1,0 +1,182 @@
+"""The keypoint model: 21 MediaPipe hand landmarks -> sign, fused with the image model.
+
+    python -m training.keypoints --name letters
+
+reads the landmark caches of the run's datasets (runs/landmarks/DATASET.npz, from `make landmarks`),
+trains on the image model's own train split (runs/NAME/split.json), chooses the fusion weight on its
+val split, and writes runs/NAME/keypoints.keras and runs/NAME/keypoints.json.
+
+Why it helps: the image model learns rooms, lighting and skin as much as hands; the landmarks are
+only the hand's shape, so they carry over to people and rooms never seen (baselines: 58 % -> 96 %).
+"""
+import argparse
+import json
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from training.data import canonical_label, read_images
+
+FUSION_WEIGHTS = np.round(np.arange(0, 0.51, 0.05), 2)  # above 0.5 new-people accuracy falls off a cliff
+
+
+def normalise(points, size):
+    """N×21×3 MediaPipe points (x, y in 0..1 of the image, z on x's scale) + N×2 (width, height)
+    -> N×63 features: in pixels, wrist at the origin, divided by the largest wrist-to-point distance
+    in the image plane. web/hands.js does the same (tests/test_hands.py compares them)."""
+    points = np.asarray(points, np.float32)
+    size = np.asarray(size, np.float32)
+    pixels = points * np.stack([size[:, 0], size[:, 1], size[:, 0]], -1)[:, None, :]
+    centred = pixels - pixels[:, :1]
+    scale = np.linalg.norm(centred[..., :2], axis=-1).max(axis=1)
+    return (centred / np.maximum(scale, 1e-6)[:, None, None]).reshape(len(points), 63)
+
+
+def load_landmarks(cache_dir, datasets):
+    """{relative path: (21×3 points or None, (width, height))} for the photos of these datasets.
+
+    Keys are relative to the datasets' common parent, as in split.json."""
+    table = {}
+    for dataset in datasets:
+        cache = np.load(Path(cache_dir) / f"{dataset}.npz")
+        prefix = "" if len(datasets) == 1 else f"{dataset}/"
+        for path, points, size in zip(cache["paths"], cache["points"], cache["size"]):
+            table[prefix + str(path)] = (None if np.isnan(points[0, 0]) else points, size)
+    return table
+
+
+def features_for(paths, table):
+    """(N×63 features, found mask) for paths; rows without a hand are zeros. Paths the cache
+    does not cover (extracted with --every N) must be left out by the caller: see covered()."""
+    found = np.array([table[p][0] is not None for p in paths])
+    features = np.zeros((len(paths), 63), np.float32)
+    if found.any():
+        points = np.stack([table[p][0] for p, f in zip(paths, found) if f])
+        sizes = np.stack([table[p][1] for p, f in zip(paths, found) if f])
+        features[found] = normalise(points, sizes)
+    return features, found
+
+
+def covered(paths, table):
+    return [p for p in paths if p in table]
+
+
+def augment(features, training_seed=None):
+    """Another person's hand, another camera: rotate in the image plane ±15°, stretch x/y ±10 %,
+    jitter every point by ~2 % of the hand's size."""
+    points = tf.reshape(features, (-1, 21, 3))
+    n = tf.shape(points)[0]
+    angle = tf.random.uniform((n,), -0.26, 0.26)
+    cos, sin = tf.cos(angle), tf.sin(angle)
+    x, y, z = points[..., 0], points[..., 1], points[..., 2]
+    rx = cos[:, None] * x - sin[:, None] * y
+    ry = sin[:, None] * x + cos[:, None] * y
+    stretch = tf.random.uniform((n, 1, 2), 0.9, 1.1)
+    xy = tf.stack([rx, ry], -1) * stretch
+    moved = tf.concat([xy, z[..., None]], -1) + tf.random.normal(tf.shape(points), stddev=0.02)
+    return tf.reshape(moved, (-1, 63))
+
+
+def build_model(num_classes):
+    return keras.Sequential([
+        keras.Input((63,), name="landmarks"),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(num_classes, activation="softmax", name="probabilities"),
+    ], name="signcam_keypoint_model")
+
+
+def train_model(x_train, y_train, x_val, y_val, num_classes, epochs=200, seed=0, verbose=0):
+    keras.utils.set_random_seed(seed)
+    model = build_model(num_classes)
+    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    train = (tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=seed)
+             .batch(64).map(lambda x, y: (augment(x), y)).prefetch(tf.data.AUTOTUNE))
+    model.fit(train, validation_data=(x_val, y_val), epochs=epochs, verbose=verbose,
+              callbacks=[keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=25,
+                                                       restore_best_weights=True)])
+    return model
+
+
+NO_HAND_MIN_CONFIDENCE = 0.7  # image model alone: a grey frame scores ~0.16 here, a clear sign ~0.9
+
+
+def decide(keypoint_probs, image_probs, found, weight, classes):
+    """The recogniser's decision per photo, as web/recogniser.js makes it: class index, or -1 for
+    'no sign' (a release for the speller; the 'nothing' class where the model has one).
+
+    Hand found: argmax of keypoint probabilities + weight × image probabilities.
+    No hand found (MediaPipe misses some closed fists): the image model alone, if it is sure.
+    """
+    fused = (keypoint_probs + weight * image_probs).argmax(1)
+    image_sure = image_probs.max(1) >= NO_HAND_MIN_CONFIDENCE
+    nothing = classes.index("nothing") if "nothing" in classes else -1
+    return np.where(found, fused, np.where(image_sure, image_probs.argmax(1), nothing))
+
+
+def choose_weight(keypoint_probs, image_probs, found, y, classes):
+    scores = [np.mean(decide(keypoint_probs, image_probs, found, w, classes) == y) for w in FUSION_WEIGHTS]
+    return float(FUSION_WEIGHTS[int(np.argmax(scores))]), dict(zip(map(float, FUSION_WEIGHTS), scores))
+
+
+def image_probabilities(model, data_root, paths):
+    images, kept = read_images([Path(data_root) / p for p in paths], model.input_shape[1])
+    assert len(kept) == len(paths), "photos became unreadable since training"
+    return model.predict(images.astype("float32"), batch_size=64, verbose=0)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--name", required=True, help="the image model's run: runs/NAME")
+    p.add_argument("--runs", default="runs")
+    p.add_argument("--landmarks", default="runs/landmarks", help="folder of landmark caches")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
+    run = Path(args.runs) / args.name
+    split = json.loads((run / "split.json").read_text())
+    classes = split["classes"]
+    datasets = [Path(root).name for root in split["data"]]
+    for dataset in datasets:
+        if not (Path(args.landmarks) / f"{dataset}.npz").is_file():
+            raise SystemExit(f"error: no landmarks for {dataset}: run `make landmarks DATA=.../{dataset}` first")
+    table = load_landmarks(args.landmarks, datasets)
+    parts = {}
+    for part in ("train", "val", "test"):
+        split[part] = covered(split[part], table)  # all of them unless a cache skipped photos (--every)
+        features, found = features_for(split[part], table)
+        labels = np.array([classes.index(canonical_label(Path(p).parent.name)) for p in split[part]])
+        parts[part] = (features, found, labels)
+        print(f"{part}: hands found in {found.sum()} of {len(found)} photos ({found.mean():.1%})")
+
+    (x_train, f_train, y_train), (x_val, f_val, y_val), (x_test, f_test, y_test) = parts.values()
+    model = train_model(x_train[f_train], y_train[f_train], x_val[f_val], y_val[f_val], len(classes),
+                        seed=args.seed, verbose=2)
+    image_model = keras.models.load_model(run / "model.keras", compile=False)
+    probs = {part: (model.predict(parts[part][0], verbose=0),
+                    image_probabilities(image_model, split["data_root"], split[part])) for part in ("val", "test")}
+    weight, val_scores = choose_weight(*probs["val"], f_val, y_val, classes)
+    report = {"fusion_image_weight": weight, "val_accuracy_by_weight": val_scores,
+              "hands_found": {part: float(parts[part][1].mean()) for part in parts}}
+    for part, (_, found, y) in (("val", parts["val"]), ("test", parts["test"])):
+        kp, img = probs[part]
+        report[part] = {
+            "image": float(np.mean(img.argmax(1) == y)),
+            "keypoints": float(np.mean(np.where(found, kp.argmax(1), -1) == y)),  # no hand: wrong
+            "fused": float(np.mean(decide(kp, img, found, weight, classes) == y)),
+        }
+    print(json.dumps(report, indent=2))
+    partial = run / "keypoints.partial.keras"
+    model.save(partial)
+    os.replace(partial, run / "keypoints.keras")
+    (run / "keypoints.json.partial").write_text(json.dumps(report, indent=2) + "\n")
+    os.replace(run / "keypoints.json.partial", run / "keypoints.json")
+    print(f"wrote {run}/keypoints.keras and keypoints.json (fusion weight {weight} chosen on val)")
+
+
+if __name__ == "__main__":
+    main()

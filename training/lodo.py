@@ -1,0 +1,117 @@
+"""Leave-one-dataset-out: train on the other letter sets, test on a set from people and rooms never seen.
+
+    python -m training.lodo [--landmarks runs/landmarks] [--image-runs letters]
+
+The three letter sets come from different people, rooms and cameras, so this is the honest measure
+of how a recogniser does on a new user's webcam. For every held-out set it trains the keypoint
+model on the landmarks of the others (val split of those for early stopping and the fusion weight)
+and scores keypoints-only, and, where an image model trained without the held-out set exists
+(--image-runs: run names, each trained on a subset of the sets), image-only and fused.
+Writes runs/lodo/summary.json and prints a markdown table.
+"""
+import argparse
+import json
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from training import data
+from training.keypoints import choose_weight, decide, features_for, load_landmarks, train_model
+
+# name -> (landmark cache, data folder relative to SIGNCAM_DATA)
+LETTER_SETS = {
+    "asl-letters": ("asl-letters", "asl-letters"),
+    "asl-letters-multisigner": ("asl-letters-multisigner", "asl-letters-multisigner"),
+    "asl-alphabet-64": ("asl-alphabet-64-test", "asl-alphabet-64/test"),
+}
+
+
+def cache_rows(cache_dir, name):
+    """(relative paths, labels, features, found) for one letter set."""
+    cache_name, _ = LETTER_SETS[name]
+    stored = np.load(Path(cache_dir) / f"{cache_name}.npz")
+    paths = [str(p) for p in stored["paths"]]
+    table = load_landmarks(cache_dir, [cache_name])
+    features, found = features_for(paths, table)
+    labels = [data.canonical_label(Path(p).parent.name) for p in paths]
+    return paths, labels, features, found
+
+
+def image_model_for(held_out, image_runs, runs_dir):
+    """An image run trained without the held-out set, if one was given."""
+    for name in image_runs:
+        split = json.loads((Path(runs_dir) / name / "split.json").read_text())
+        trained_on = {Path(root).name for root in split["data"]}
+        if held_out not in trained_on and not (held_out == "asl-alphabet-64" and "test" in trained_on):
+            return name, split
+    return None, None
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--landmarks", default="runs/landmarks")
+    p.add_argument("--runs", default="runs")
+    p.add_argument("--image-runs", nargs="*", default=["letters"])
+    p.add_argument("--data", default=os.environ.get("SIGNCAM_DATA", "../shared/data"))
+    args = p.parse_args(argv)
+
+    rows = {name: cache_rows(args.landmarks, name) for name in LETTER_SETS}
+    classes = sorted({label for _, labels, _, _ in rows.values() for label in labels})
+    summary = {}
+    for held_out in LETTER_SETS:
+        train_sets = [name for name in LETTER_SETS if name != held_out]
+        x, y, found, paths, sources = [], [], [], [], []
+        for name in train_sets:
+            set_paths, labels, features, set_found = rows[name]
+            x.append(features), found.append(set_found), paths += set_paths, sources += [name] * len(set_paths)
+            y += [classes.index(label) for label in labels]
+        x, y, found = np.concatenate(x), np.array(y), np.concatenate(found)
+        split = data.split_by_source(paths, [classes[i] for i in y], sources, seed=0)
+        train, val = np.array(split["train"]), np.array(split["val"])
+        train, val = train[found[train]], val[found[val]]
+        model = train_model(x[train], y[train], x[val], y[val], len(classes))
+
+        test_paths, test_labels, test_x, test_found = rows[held_out]
+        y_test = np.array([classes.index(label) for label in test_labels])
+        keypoint_probs = model.predict(test_x, batch_size=512, verbose=0)
+        result = {"trained_on": train_sets, "n_test": len(y_test), "hands_found": float(test_found.mean()),
+                  "keypoints": float(np.mean(np.where(test_found, keypoint_probs.argmax(1), -1) == y_test))}
+
+        run_name, image_split = image_model_for(held_out, args.image_runs, args.runs)
+        if run_name:
+            from training.keypoints import image_probabilities
+
+            image_model = keras.models.load_model(Path(args.runs) / run_name / "model.keras", compile=False)
+            image_labels = image_split["classes"]
+            remap = np.array([image_labels.index(c) for c in classes])  # same label order as the keypoints
+            folder = Path(args.data) / LETTER_SETS[held_out][1]
+            test_image = image_probabilities(image_model, folder, test_paths)[:, remap]
+            # The fusion weight comes from the image run's own val photos, never from the held-out set.
+            val_paths = [p for p in image_split["val"]]
+            val_labels = np.array([classes.index(data.canonical_label(Path(p).parent.name)) for p in val_paths])
+            val_table = load_landmarks(args.landmarks, [Path(r).name for r in image_split["data"]])
+            val_x, val_found = features_for(val_paths, val_table)
+            val_image = image_probabilities(image_model, image_split["data_root"], val_paths)[:, remap]
+            weight, _ = choose_weight(model.predict(val_x, verbose=0), val_image, val_found, val_labels, classes)
+            result.update(image_run=run_name, fusion_image_weight=weight,
+                          image=float(np.mean(test_image.argmax(1) == y_test)),
+                          fused=float(np.mean(decide(keypoint_probs, test_image, test_found, weight, classes) == y_test)))
+        summary[held_out] = result
+        print(held_out, json.dumps(result), flush=True)
+
+    out = Path(args.runs) / "lodo"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json.partial").write_text(json.dumps(summary, indent=2) + "\n")
+    os.replace(out / "summary.json.partial", out / "summary.json")
+    print("\n| held out (new people, new room) | trained on | photos | hands found | image | keypoints | fused |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for held_out, r in summary.items():
+        cell = lambda key: f"{r[key]:.1%}" if key in r else "–"
+        print(f"| {held_out} | {' + '.join(r['trained_on'])} | {r['n_test']} | {r['hands_found']:.1%} | "
+              f"{cell('image')} | {cell('keypoints')} | {cell('fused')} |")
+
+
+if __name__ == "__main__":
+    main()

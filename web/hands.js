@@ -1,0 +1,89 @@
+// Hand landmarks in the browser: MediaPipe Hands from npm @mediapipe/hands, served from
+// vendor/mediapipe/ (its wasm and models ship inside the package; nothing comes from a CDN).
+// Settings and normalisation mirror training/landmarks.py and training/keypoints.py;
+// tests/test_hands.py compares the two on the same photos.
+
+const DETECTOR = {
+  selfieMode: false, // the model sees frames as the camera gives them; only the preview is mirrored
+  maxNumHands: 1,
+  modelComplexity: 1,
+  minDetectionConfidence: 0.3,
+  minTrackingConfidence: 0.5,
+};
+const RETRY_PADDING = 0.25; // photos: when no hand is found, once more with a 25 % grey border
+const PAD_GREY = 'rgb(114, 114, 114)';
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
+
+function toCanvas(image) {
+  if (image instanceof HTMLCanvasElement) return image;
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  canvas.getContext('2d').drawImage(image, 0, 0);
+  return canvas;
+}
+
+/** A hand tracker: detect(source) -> {points: 21 × [x, y, z] in 0..1 of the source, handedness} or null. */
+export async function createHandTracker(base = 'vendor/mediapipe/') {
+  const baseUrl = new URL(base, document.baseURI);
+  if (!window.Hands) await loadScript(new URL('hands.js', baseUrl).href);
+  const hands = new window.Hands({ locateFile: (file) => new URL(file, baseUrl).href });
+  hands.setOptions(DETECTOR);
+  let latest = null;
+  hands.onResults((results) => { latest = results; });
+  await hands.initialize();
+
+  async function detect(source) {
+    latest = null;
+    await hands.send({ image: source });
+    const landmarks = latest?.multiHandLandmarks?.[0];
+    if (!landmarks) return null;
+    return {
+      points: landmarks.map((p) => [p.x, p.y, p.z]),
+      handedness: latest.multiHandedness?.[0]?.label ?? '',
+    };
+  }
+
+  /** A still photo, as training/landmarks.py reads it: fresh detection, one padded retry. */
+  async function detectPhoto(photo) {
+    const source = toCanvas(photo); // MediaPipe takes canvases, not ImageBitmaps
+    hands.reset(); // no tracking from the previous photo
+    const found = await detect(source);
+    if (found) return found;
+    const width = source.width, height = source.height;
+    const padX = Math.floor(width * RETRY_PADDING), padY = Math.floor(height * RETRY_PADDING);
+    const padded = document.createElement('canvas');
+    padded.width = width + 2 * padX;
+    padded.height = height + 2 * padY;
+    const context = padded.getContext('2d');
+    context.fillStyle = PAD_GREY;
+    context.fillRect(0, 0, padded.width, padded.height);
+    context.drawImage(source, padX, padY);
+    hands.reset();
+    const retry = await detect(padded);
+    if (!retry) return null;
+    retry.points = retry.points.map(([x, y, z]) => [
+      (x * padded.width - padX) / width, (y * padded.height - padY) / height, (z * padded.width) / width]);
+    return retry;
+  }
+
+  return { detect, detectPhoto, reset: () => hands.reset(), close: () => hands.close() };
+}
+
+/** 21 points (x, y in 0..1, z on x's scale) of a width×height image -> 63 features: pixels, wrist at
+ *  the origin, divided by the largest wrist-to-point distance in the image plane. */
+export function normalise(points, width, height) {
+  const [wx, wy, wz] = [points[0][0] * width, points[0][1] * height, points[0][2] * width];
+  const centred = points.map(([x, y, z]) => [x * width - wx, y * height - wy, z * width - wz]);
+  const scale = Math.max(1e-6, ...centred.map(([x, y]) => Math.hypot(x, y)));
+  return Float32Array.from(centred.flat(), (v) => v / scale);
+}

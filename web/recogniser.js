@@ -1,0 +1,71 @@
+// The recogniser: one decision per frame from the image model and, when a hand is found, the
+// keypoint model fused with it. Mirrors training/keypoints.py's decide():
+//   hand found: keypoint probabilities + w × image probabilities (w from metadata, chosen on val)
+//   no hand:    the image model alone if it is sure (MediaPipe misses some closed fists), else nothing.
+// A model folder without keypoints/ (or landmarks turned off) uses the image model alone.
+
+import { load, ModelError } from './classifier.js';
+import { createHandTracker, normalise } from './hands.js';
+
+const tf = window.tf;
+export const NOTHING = 'nothing';
+
+function ranked(probabilities, labels, topk) {
+  return Array.from(probabilities, (probability, i) => ({ label: labels[i], probability }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, topk);
+}
+
+async function loadKeypointModel(folderUrl, metadata) {
+  const url = new URL(metadata.keypoints.model, new URL(folderUrl, document.baseURI)).href;
+  try {
+    return await tf.loadGraphModel(url);
+  } catch (error) {
+    throw new ModelError(`The keypoint model (${url}) could not be loaded: ${error.message}`);
+  }
+}
+
+/** Load a model folder. options.landmarks: use hand landmarks when the folder has a keypoint model. */
+export async function loadRecogniser(folderUrl, { landmarks = true } = {}) {
+  const image = await load(folderUrl);
+  const info = image.metadata.keypoints;
+  const useHands = Boolean(landmarks && info);
+  const [keypoints, tracker] = useHands
+    ? await Promise.all([loadKeypointModel(folderUrl, image.metadata), createHandTracker()])
+    : [null, null];
+  return new Recogniser(image, keypoints, tracker, info);
+}
+
+class Recogniser {
+  constructor(image, keypoints, tracker, info) {
+    this.image = image;
+    this.keypoints = keypoints;
+    this.tracker = tracker;
+    this.labels = image.labels;
+    this.metadata = image.metadata;
+    this.weight = info?.fusion_image_weight ?? 0;
+    this.minImageConfidence = info?.no_hand_min_confidence ?? 0;
+    this.usesHands = Boolean(tracker);
+  }
+
+  /** source: a canvas/video frame (live: tracking) or a photo (photo: fresh detection + retry). */
+  async recognise(source, { photo = false, topk = 3 } = {}) {
+    const width = source.videoWidth || source.width, height = source.videoHeight || source.height;
+    const hand = this.tracker
+      ? await (photo ? this.tracker.detectPhoto(source) : this.tracker.detect(source)) : null;
+    const imageProbabilities = this.image.predictProbabilities(source);
+    if (!this.tracker) {
+      return { top: ranked(imageProbabilities, this.labels, topk), recogniser: 'image', hand: null };
+    }
+    if (!hand) {
+      const top = ranked(imageProbabilities, this.labels, topk);
+      if (top[0].probability >= this.minImageConfidence) return { top, recogniser: 'image (no hand found)', hand };
+      return { top: [{ label: NOTHING, probability: 1 - top[0].probability }], recogniser: 'no hand', hand };
+    }
+    const features = normalise(hand.points, width, height);
+    const keypointProbabilities = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])).dataSync());
+    const fused = keypointProbabilities.map((p, i) => (p + this.weight * imageProbabilities[i]) / (1 + this.weight));
+    const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
+    return { top: ranked(fused, this.labels, topk), recogniser: 'hand shape + image', hand, keypointLabel };
+  }
+}

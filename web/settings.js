@@ -1,0 +1,70 @@
+// Remembered choices (localStorage): the speller's threshold and hold time, the model, the camera.
+// Stored values are checked on the way in, so a stale or hand-edited entry cannot break the page.
+
+import { DEFAULTS } from './speller.js';
+
+const KEY = 'signcam.settings';
+export const LIMITS = Object.freeze({
+  threshold: { min: 0.5, max: 0.95, step: 0.05 },
+  holdMs: { min: 300, max: 2000, step: 100 },
+});
+
+const inRange = (value, { min, max }) => typeof value === 'number' && value >= min && value <= max;
+
+export function loadSettings() {
+  let stored = {};
+  try {
+    stored = JSON.parse(localStorage.getItem(KEY)) ?? {};
+  } catch {
+    // Storage blocked (private mode) or not JSON: use the defaults.
+  }
+  return {
+    threshold: inRange(stored.threshold, LIMITS.threshold) ? stored.threshold : DEFAULTS.threshold,
+    holdMs: inRange(stored.holdMs, LIMITS.holdMs) ? stored.holdMs : DEFAULTS.holdMs,
+    model: typeof stored.model === 'string' ? stored.model : null,
+    facingMode: stored.facingMode === 'environment' ? 'environment' : 'user',
+    landmarks: stored.landmarks !== false, // hand landmarks on unless turned off
+  };
+}
+
+export function saveSettings(settings) {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(settings));
+  } catch {
+    // Not remembered, but everything still works for this visit.
+  }
+}
+
+/**
+ * Wire the settings panel's two sliders to `speller` and to storage.
+ * `settings` is the object from loadSettings(); it is updated in place and saved on every change.
+ */
+export function bindSettingsPanel({ threshold, thresholdValue, hold, holdValue, reset }, settings, speller) {
+  const show = () => {
+    threshold.value = settings.threshold;
+    hold.value = settings.holdMs;
+    thresholdValue.textContent = `${Math.round(settings.threshold * 100)}%`;
+    holdValue.textContent = `${(settings.holdMs / 1000).toFixed(1)} s`;
+    speller.threshold = settings.threshold;
+    speller.holdMs = settings.holdMs;
+  };
+  Object.assign(threshold, LIMITS.threshold);
+  Object.assign(hold, LIMITS.holdMs);
+  threshold.addEventListener('input', () => {
+    settings.threshold = Number(threshold.value);
+    show();
+    saveSettings(settings);
+  });
+  hold.addEventListener('input', () => {
+    settings.holdMs = Number(hold.value);
+    show();
+    saveSettings(settings);
+  });
+  reset.addEventListener('click', () => {
+    settings.threshold = DEFAULTS.threshold;
+    settings.holdMs = DEFAULTS.holdMs;
+    show();
+    saveSettings(settings);
+  });
+  show();
+}

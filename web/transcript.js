@@ -1,0 +1,63 @@
+// The transcript panel: feeds each frame's top prediction to the speller and shows the result,
+// with the hold bar, Copy / Clear / Undo / Speak, and a live region for screen readers.
+
+/**
+ * elements: {text, hold, holdLabel, announce, copy, clear, undo, speak, message}.
+ * Returns {update(top, now), reset()}; update() takes the loop's per-frame top result ({label, probability}).
+ */
+const IDLE = 'Hold a sign steady to type it';
+
+export function bindTranscript(elements, speller) {
+  const { text, hold, holdLabel, announce, copy, clear, undo, speak, message } = elements;
+
+  const render = () => {
+    text.textContent = speller.text; // text, never HTML: labels come from a model's metadata.json
+    undo.disabled = speller.history.length === 0;
+    for (const button of [copy, clear, speak]) button.disabled = speller.text.length === 0 || button.dataset.unsupported === 'true';
+  };
+  const say = (words) => {
+    // Screen readers read a live region when its text changes; the transcript itself is not live,
+    // so the whole sentence is not read again after every letter.
+    announce.textContent = words;
+  };
+  const tell = (words) => { message.textContent = words; };
+
+  clear.addEventListener('click', () => { speller.clear(); render(); say('Transcript cleared'); tell(''); });
+  undo.addEventListener('click', () => { speller.undo(); render(); say(`Undone. ${speller.text || 'Transcript empty'}`); tell(''); });
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(speller.text);
+      tell('Copied.');
+    } catch {
+      tell('The browser did not allow copying; select the text and copy it by hand.');
+    }
+  });
+  if (!('speechSynthesis' in window)) {
+    speak.dataset.unsupported = 'true';
+    speak.title = 'This browser cannot speak text aloud';
+  }
+  speak.addEventListener('click', () => {
+    speechSynthesis.cancel();
+    speechSynthesis.speak(new SpeechSynthesisUtterance(speller.text));
+  });
+  render();
+
+  return {
+    update(top, now) {
+      const { progress, committed } = speller.update(top, now);
+      hold.value = progress;
+      holdLabel.textContent = progress >= 1 ? 'Typed; change or lower your hand to repeat it'
+        : progress > 0 ? `Hold ${top.label}…` : IDLE;
+      if (committed !== null) {
+        render();
+        const kind = committed.toLowerCase();
+        say(kind === 'space' ? 'space' : kind === 'del' ? `deleted. ${speller.text}` : committed);
+      }
+    },
+    reset() {
+      speller.reset();
+      hold.value = 0;
+      holdLabel.textContent = IDLE;
+    },
+  };
+}
