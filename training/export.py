@@ -123,6 +123,9 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
             raise ExportError(f"converted model outputs {output_size(building / 'model.json')} classes "
                               f"but {run / 'split.json'} lists {len(info['labels'])} labels")
         (building / "metadata.json").write_text(json.dumps(info, indent=2) + "\n")
+        card = Path(__file__).resolve().parent.parent / "docs" / "model-cards" / f"{name}.md"
+        if card.is_file():  # the human-written model card travels with the model
+            shutil.copyfile(card, building / "README.md")
         os.chmod(building, 0o755)
         previous = target.with_name(f".{name}.previous")
         shutil.rmtree(previous, ignore_errors=True)
@@ -142,6 +145,11 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
             partial = Path(keras_copy) / f".{filename}.partial.keras"
             twin.save(partial)
             os.replace(partial, Path(keras_copy) / filename)
+        # Which photos it never saw (paths relative to the data folder), for tests and evaluation.
+        split = json.loads((run / "split.json").read_text())
+        held_out = {key: split[key] for key in ("classes", "seed", "frame_block", "val", "test")}
+        (Path(keras_copy) / f".{name}.split.partial").write_text(json.dumps(held_out) + "\n")
+        os.replace(Path(keras_copy) / f".{name}.split.partial", Path(keras_copy) / f"{name}.split.json")
     size = sum(f.stat().st_size for f in target.iterdir())
     print(f"wrote {target}/ ({size / 1e6:.2f} MB; test accuracy {info['test_accuracy']:.4f})")
     return target

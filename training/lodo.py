@@ -18,7 +18,7 @@ import keras
 import numpy as np
 
 from training import data
-from training.keypoints import choose_weight, decide, features_for, load_landmarks, train_model
+from training.keypoints import choose_weight, covered, decide, features_for, load_landmarks, train_model
 
 # name -> (landmark cache, data folder relative to SIGNCAM_DATA)
 LETTER_SETS = {
@@ -65,7 +65,10 @@ def main(argv=None):
         x, y, found, paths, sources = [], [], [], [], []
         for name in train_sets:
             set_paths, labels, features, set_found = rows[name]
-            x.append(features), found.append(set_found), paths += set_paths, sources += [name] * len(set_paths)
+            x.append(features)
+            found.append(set_found)
+            paths += set_paths
+            sources += [name] * len(set_paths)
             y += [classes.index(label) for label in labels]
         x, y, found = np.concatenate(x), np.array(y), np.concatenate(found)
         split = data.split_by_source(paths, [classes[i] for i in y], sources, seed=0)
@@ -89,9 +92,9 @@ def main(argv=None):
             folder = Path(args.data) / LETTER_SETS[held_out][1]
             test_image = image_probabilities(image_model, folder, test_paths)[:, remap]
             # The fusion weight comes from the image run's own val photos, never from the held-out set.
-            val_paths = [p for p in image_split["val"]]
-            val_labels = np.array([classes.index(data.canonical_label(Path(p).parent.name)) for p in val_paths])
             val_table = load_landmarks(args.landmarks, [Path(r).name for r in image_split["data"]])
+            val_paths = covered(image_split["val"], val_table)
+            val_labels = np.array([classes.index(data.canonical_label(Path(p).parent.name)) for p in val_paths])
             val_x, val_found = features_for(val_paths, val_table)
             val_image = image_probabilities(image_model, image_split["data_root"], val_paths)[:, remap]
             weight, _ = choose_weight(model.predict(val_x, verbose=0), val_image, val_found, val_labels, classes)

@@ -32,8 +32,19 @@ function toCanvas(image) {
   return canvas;
 }
 
-/** A hand tracker: detect(source) -> {points: 21 × [x, y, z] in 0..1 of the source, handedness} or null. */
-export async function createHandTracker(base = 'vendor/mediapipe/') {
+// MediaPipe's wasm module allows one Hands per page: every recogniser shares this one.
+let shared = null;
+
+/** The page's hand tracker: detect(source) -> {points: 21 × [x, y, z] in 0..1 of the source, handedness} or null. */
+export function createHandTracker(base = 'vendor/mediapipe/') {
+  shared ??= startTracker(base).catch((error) => {
+    shared = null; // a later call may try again
+    throw error;
+  });
+  return shared;
+}
+
+async function startTracker(base) {
   const baseUrl = new URL(base, document.baseURI);
   if (!window.Hands) await loadScript(new URL('hands.js', baseUrl).href);
   const hands = new window.Hands({ locateFile: (file) => new URL(file, baseUrl).href });

@@ -6,7 +6,8 @@
 // - After a commit the same sign must be *released* before it can be committed again
 //   (a frame below the threshold, `nothing`, or a different sign): that is how HELLO gets two L's
 //   while a hand held still types one L, not LLLL.
-// - `space` types a space, `del` removes the last character, `nothing` types nothing.
+// - `space` types a space (not at the start, not twice), `del` removes the last character,
+//   `nothing` types nothing.
 // - Every change of the text can be undone, Clear included.
 
 // Chosen from measurements of the shipped digits model (README, "The speller"): at 0.75, 94 % of
@@ -70,7 +71,8 @@ export class Speller {
 
   #type(label) {
     const kind = special(label);
-    if (kind === 'space') this.#change(this.text + ' ');
+    // A space only ever separates words: none at the start, never two in a row.
+    if (kind === 'space') { if (this.text && !this.text.endsWith(' ')) this.#change(this.text + ' '); }
     else if (kind === 'del') { if (this.text) this.#change(this.text.slice(0, -1)); }
     else this.#change(this.text + label);
   }

@@ -110,3 +110,7 @@ test('the defaults are sane', () => {
   const speller = new Speller();
   assert.deepEqual([speller.threshold, speller.holdMs], [DEFAULTS.threshold, DEFAULTS.holdMs]);
 });
+
+test('a space only separates words: none at the start, none twice in a row', () => {
+  assert.equal(spell([['space', 1500], ['H', 1500], ['space', 1500], ['nothing', 500], ['space', 1500]]).text, 'H ');
+});
