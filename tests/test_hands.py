@@ -115,7 +115,7 @@ def digit_frames(digits_test_split):  # noqa: F811
     return frames, photos
 
 
-def small_off_centre(photo, side=200, top=40, left=400):
+def small_off_centre(photo, side=280, top=20, left=340):
     """A held-out photo shrunk and put near a corner of a grey 640×480 frame: the image model's
     centre crop barely sees it, the hand tracker still does."""
     frame = np.full((480, 640, 3), 128, np.uint8)
@@ -129,7 +129,7 @@ def test_camera_spells_with_landmarks_on_small_off_centre_hand_and_no_hand(digit
     frames, photos = digit_frames
     small = small_off_centre(data.load_image(photos["1"]))
     # 3, then 1 small in a corner, then an empty grey scene (a release that types nothing), then 4.
-    sequence = [frames["3"], small, GREY, frames["4"]]
+    sequence = [frames["3"], small, GREY, frames["4"], GREY]  # ends empty: the fake camera may start at the end
     # 3 s a sign: headless Chromium runs MediaPipe's WebGL on the CPU (SwiftShader), ~0.7 s a frame.
     camera = write_y4m(tmp_path / "landmarks.y4m", sequence, seconds_each=3.0, fps=15)
     page = open_page(launch(camera=str(camera)), site.url + "?model=digits")
