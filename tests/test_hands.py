@@ -2,13 +2,11 @@
 import json
 import subprocess
 
-import cv2
 import keras
 import numpy as np
 import pytest
 
-from conftest import ROOT, WEB, camera_frame, open_page, write_y4m
-from test_page import digits_test_split  # noqa: F401  (fixture)
+from conftest import ROOT, WEB, open_page
 from training import data
 from training.keypoints import decide, normalise
 
@@ -102,44 +100,3 @@ def test_normalisation_is_the_same_in_python_and_the_page(site, launch):
         return points.map((p, i) => Array.from(normalise(p, sizes[i][0], sizes[i][1])));
     }""", [points.tolist(), sizes.tolist()])
     np.testing.assert_allclose(np.array(browser), normalise(points, sizes), atol=1e-5)
-
-
-@pytest.fixture(scope="module")
-def digit_frames(digits_test_split):  # noqa: F811
-    """Held-out photos of 1, 3 and 4 the Python image model reads right, as camera frames, and their paths."""
-    from test_sign_to_text import held_out_frames
-
-    _, paths, labels = digits_test_split
-    photos = {}
-    frames = held_out_frames("digits", paths, labels, {"1", "3", "4"}, photos)
-    return frames, photos
-
-
-def small_off_centre(photo, side=280, top=20, left=340):
-    """A held-out photo shrunk and put near a corner of a grey 640×480 frame: the image model's
-    centre crop barely sees it, the hand tracker still does."""
-    frame = np.full((480, 640, 3), 128, np.uint8)
-    frame[top:top + side, left:left + side] = cv2.resize(photo, (side, side), interpolation=cv2.INTER_AREA)
-    return frame
-
-
-def test_camera_spells_with_landmarks_on_small_off_centre_hand_and_no_hand(digit_frames, site, launch, tmp_path):
-    from test_sign_to_text import GREY, spell_with_camera
-
-    frames, photos = digit_frames
-    small = small_off_centre(data.load_image(photos["1"]))
-    # 3, then 1 small in a corner, then an empty grey scene (a release that types nothing), then 4.
-    sequence = [frames["3"], small, GREY, frames["4"], GREY]  # ends empty: the fake camera may start at the end
-    # 3 s a sign: headless Chromium runs MediaPipe's WebGL on the CPU (SwiftShader), ~0.7 s a frame.
-    camera = write_y4m(tmp_path / "landmarks.y4m", sequence, seconds_each=3.0, fps=15)
-    page = open_page(launch(camera=str(camera)), site.url + "?model=digits")
-    assert page.is_checked("[data-testid=landmarks]")
-    page.evaluate("""() => { window.deciders = new Set();
-        new MutationObserver(() => window.deciders.add(document.querySelector('[data-testid=recogniser]').textContent))
-            .observe(document.querySelector('[data-testid=recogniser]'), { childList: true, subtree: true, characterData: true }); }""")
-    spell_with_camera(page, "314", timeout_ms=120_000)
-    deciders = page.evaluate("[...window.deciders]")
-    assert "hand shape + image" in deciders and "no hand" in deciders, deciders
-    # The hand's points were drawn over the preview.
-    assert page.evaluate("""() => { const c = document.querySelector('[data-testid=hand-overlay]');
-        return c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v > 0); }""")
