@@ -39,7 +39,7 @@ def wait_for_prediction(page, timeout_ms=60_000):
 
 
 def test_a_thousand_frames_leave_no_tensor_behind(site, browser):
-    page = open_page(browser, site.url + "?backend=wasm&model=digits")
+    page = open_page(browser, site.url + "?backend=wasm&model=digits&landmarks=off")
     # Frames of changing content go through recognise(), the call the live loop makes per frame.
     # A small canvas keeps this quick; the crop, resize and model are the same for any size.
     result = page.evaluate("""async (n) => {
@@ -128,7 +128,7 @@ def test_camera_unplugged_mid_stream_is_explained_and_start_works_again(site, la
             window.streams.push(stream);
             return stream;
         };"""
-    page = open_page(launch(camera=camera), site.url + "?backend=wasm&model=digits", init_script=keep_streams)
+    page = open_page(launch(camera=camera), site.url + "?backend=wasm&model=digits&landmarks=off", init_script=keep_streams)
     page.click("[data-testid=start]")
     assert wait_for_prediction(page) == "5"
     # Frames through the real loop leave the tensor count where it was, too.
@@ -161,7 +161,7 @@ def test_camera_unplugged_mid_stream_is_explained_and_start_works_again(site, la
 
 
 def test_webgl_context_lost_switches_to_wasm_and_keeps_predicting(site, launch, camera):
-    page = open_page(launch(camera=camera), site.url + "?backend=webgl&model=digits", timeout_ms=120_000)
+    page = open_page(launch(camera=camera), site.url + "?backend=webgl&model=digits&landmarks=off", timeout_ms=120_000)
     assert page.evaluate("() => tf.getBackend()") == "webgl"
     page.click("[data-testid=start]")
     before = wait_for_prediction(page, timeout_ms=120_000)

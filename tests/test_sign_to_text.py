@@ -247,7 +247,7 @@ def test_preview_is_mirrored_but_the_model_sees_the_frame_as_the_camera_gives_it
     frame = np.zeros((480, 640, 3), np.uint8)
     frame[:, 320:] = 255
     camera = write_y4m(tmp_path / "halves.y4m", [frame])
-    page = open_page(launch(camera=str(camera)), site.url)
+    page = open_page(launch(camera=str(camera)), site.url + "?landmarks=off")
     page.click("[data-testid=start]")
     page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=60_000)
     left, right = page.evaluate("""() => {
@@ -262,7 +262,7 @@ def test_preview_is_mirrored_but_the_model_sees_the_frame_as_the_camera_gives_it
 def test_phone_back_camera_is_not_mirrored_and_the_choice_is_remembered(site, launch, tmp_path):
     camera = write_y4m(tmp_path / "grey.y4m", [GREY])
     browser = launch(camera=str(camera))
-    page = open_page(browser, site.url, init_script=TWO_CAMERAS)
+    page = open_page(browser, site.url + "?landmarks=off", init_script=TWO_CAMERAS)
     page.click("[data-testid=start]")
     page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=60_000)
     assert page.text_content("[data-testid=switch-camera]") == "Use back camera"
@@ -285,7 +285,7 @@ def test_hidden_tab_pauses_the_loop_and_stop_releases_the_camera(site, launch, t
         window.fakeHidden = false;
         Object.defineProperty(Document.prototype, 'hidden', { get: () => window.fakeHidden, configurable: true });
     """
-    page = open_page(launch(camera=str(camera)), site.url, init_script=fake_visibility)
+    page = open_page(launch(camera=str(camera)), site.url + "?landmarks=off", init_script=fake_visibility)
     page.evaluate("window.frames_ = 0; new MutationObserver(() => window.frames_++)"
                   ".observe(document.querySelector('[data-testid=timing]'), { childList: true })")
     page.click("[data-testid=start]")
@@ -367,7 +367,7 @@ def test_settings_are_remembered(site, launch):
 
 def test_keyboard_alone_starts_the_camera_with_a_visible_focus(site, launch, tmp_path):
     camera = write_y4m(tmp_path / "grey.y4m", [GREY])
-    page = open_page(launch(camera=str(camera)), site.url)
+    page = open_page(launch(camera=str(camera)), site.url + "?landmarks=off")
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.testid") == "start":
