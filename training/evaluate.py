@@ -227,7 +227,6 @@ def browser_predictions(recogniser, paths, data_dir):
             found = page.evaluate("""async (urls) => {
                 await tf.setBackend('wasm');
                 const { loadRecogniser } = await import('./recogniser.js');
-                const { createHandTracker } = await import('./hands.js');
                 const recogniser = await loadRecogniser('eval-model/', { landmarks: true });
                 const labels = recogniser.labels, index = (label) => labels.indexOf(label);
                 const out = { image: [], keypoints: [], fused: [], found: [] };
