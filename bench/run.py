@@ -3,12 +3,16 @@
     python -m bench.run [--frames 60] [--webgl-frames 6] [--backends wasm,webgl]
 
 For every web/model/NAME/ with a metadata.json, and for the baseline with the same number of
-classes (bench/build_tm.py, built into runs/bench/tm-N/ when missing), headless Chromium with a
-fake camera measures on each backend:
+classes (bench/build_tm.py, built into runs/bench/tm-N-224/ when missing; Teachable Machine always
+exports 224 px), headless Chromium with a fake camera measures on each backend:
   load_ms     fetch + build + one warm-up inference (what the page waits for before "Ready")
   first_ms    the first camera frame after that
   frame_ms    median and p90 of camera -> canvas -> preprocess -> predict -> read-back (the live loop)
   model_ms    median of predict + read-back on a prepared input
+  detector_ms median of the MediaPipe hand tracker alone, for NAME+hands
+NAME is the image model alone (what the Teachable-Machine ratios compare); NAME+hands is the
+shipped recogniser with hand landmarks on (tracker + keypoint model + image model), for the
+models whose folder has a keypoint model.
 All models share one page per backend and take turns frame by frame, so background load on the
 machine hits them alike; ratios are ours / baseline from the same rounds. Numbers are printed,
 written to bench/results.json (temporary file, then renamed) and bench/results.md, and the table
@@ -36,6 +40,7 @@ TM_RUNS = ROOT / "runs" / "bench"
 RESULTS = BENCH / "results.json"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 GOAL_RATIO, GOAL_FPS = 0.6, 30
+TM_SIZE = 224  # Teachable Machine's image models always take 224 px
 
 
 def shipped_models():
@@ -51,6 +56,11 @@ def model_bytes(folder):
     manifest = json.loads((folder / "model.json").read_text())["weightsManifest"]
     shards = [folder / path for group in manifest for path in group["paths"]]
     return (folder / "model.json").stat().st_size + sum(p.stat().st_size for p in shards)
+
+
+def keypoint_bytes(folder, metadata):
+    """The keypoint model's download (its own model.json and shards, beside the image model's)."""
+    return model_bytes((folder / metadata["keypoints"]["model"]).parent)
 
 
 def baseline(num_classes, size):
@@ -84,7 +94,9 @@ def camera_file(path):
 
 def summarise(measured):
     frame, model = np.array(measured["frame_ms"]), np.array(measured["model_ms"])
+    detector = measured.get("detector_ms") or []
     return {
+        "detector_ms_median": round(float(np.median(detector)), 1) if detector else None,
         "load_ms": round(measured["load_ms"], 1), "first_ms": round(measured["first_ms"], 1),
         "frame_ms_median": round(float(np.median(frame)), 1), "frame_ms_p90": round(float(np.percentile(frame, 90)), 1),
         "model_ms_median": round(float(np.median(model)), 1), "frames": len(frame),
@@ -114,13 +126,14 @@ def measure(browser, url, backend, specs, frames, warmup):
 
 def table(rows):
     lines = ["| model | backend | MB | load ms | first frame ms | ms/frame median | p90 | model-only ms | "
-             "predictions/s | ms vs TM | bytes vs TM |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "hand tracker ms | predictions/s | ms vs TM | bytes vs TM |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        ratio = lambda key: f"{r[key]:.2f}×" if r.get(key) is not None else "1 (baseline)"  # noqa: E731
+        ratio = lambda key: f"{r[key]:.2f}×" if r.get(key) is not None else ("1 (baseline)" if r["kind"] == "tm" else "")  # noqa: E731
+        detector = f"{r['detector_ms_median']:.0f}" if r.get("detector_ms_median") is not None else ""
         lines.append(f"| {r['model']} | {r['backend']} | {r['bytes'] / 1e6:.2f} | {r['load_ms']:.0f} | "
                      f"{r['first_ms']:.0f} | {r['frame_ms_median']:.1f} | {r['frame_ms_p90']:.1f} | "
-                     f"{r['model_ms_median']:.1f} | {r['fps']:.1f} | {ratio('ratio_ms_vs_tm')} | "
+                     f"{r['model_ms_median']:.1f} | {detector} | {r['fps']:.1f} | {ratio('ratio_ms_vs_tm')} | "
                      f"{ratio('ratio_bytes_vs_tm')} |")
     return "\n".join(lines)
 
@@ -148,6 +161,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--frames", type=int, default=60, help="timed rounds on wasm (after --warmup)")
     p.add_argument("--webgl-frames", type=int, default=6, help="timed rounds on webgl (slow under SwiftShader)")
+    p.add_argument("--hands-frames", type=int, default=15, help="timed rounds with hand landmarks on (slow under SwiftShader)")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--backends", default="wasm,webgl")
     p.add_argument("--no-readme", action="store_true", help="do not touch README.md")
@@ -162,14 +176,18 @@ def main(argv=None):
     specs, sizes, pairs = [], {}, {}
     for name, folder, metadata in models:
         n, size = len(metadata["labels"]), metadata["input"]["size"]
-        tm_name = f"tm-{n}-{size}"
+        tm_name = f"tm-{n}-{TM_SIZE}"
         if tm_name not in sizes:
-            tm_folder = baseline(n, size)
+            tm_folder = baseline(n, TM_SIZE)
             site.mount(f"/bench-models/{tm_name}/", tm_folder)
-            specs.append({"name": tm_name, "kind": "tm", "url": f"/bench-models/{tm_name}/", "size": size})
+            specs.append({"name": tm_name, "kind": "tm", "url": f"/bench-models/{tm_name}/", "size": TM_SIZE})
             sizes[tm_name] = model_bytes(tm_folder)
-        specs.append({"name": name, "kind": "ours", "url": f"/model/{name}/", "size": size})
+        specs.append({"name": name, "kind": "ours", "url": f"/model/{name}/", "size": size, "landmarks": False})
         sizes[name], pairs[name] = model_bytes(folder), tm_name
+        if metadata.get("keypoints"):
+            specs.append({"name": f"{name}+hands", "kind": "ours", "url": f"/model/{name}/", "size": size,
+                          "landmarks": True, "frames": args.hands_frames})
+            sizes[f"{name}+hands"], pairs[f"{name}+hands"] = sizes[name] + keypoint_bytes(folder, metadata), tm_name
 
     rows, raw = [], {}
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
@@ -197,12 +215,15 @@ def main(argv=None):
     summary = []
     for name, _, metadata in models:
         wasm = next((r for r in rows if r["model"] == name and r["backend"] == "wasm"), None)
+        hands = next((r for r in rows if r["model"] == f"{name}+hands" and r["backend"] == "wasm"), None)
         summary.append({
             "model": name, "baseline": pairs[name], "test_accuracy": metadata.get("test_accuracy"),
             "bytes": sizes[name], "baseline_bytes": sizes[pairs[name]],
             "wasm_fps": wasm and wasm["fps"], "wasm_ms_median": wasm and wasm["frame_ms_median"],
             "ratio_ms_vs_tm": wasm and wasm["ratio_ms_vs_tm"],
             "ratio_bytes_vs_tm": round(sizes[name] / sizes[pairs[name]], 3),
+            "wasm_fps_with_hands": hands and hands["fps"],
+            "wasm_ms_median_with_hands": hands and hands["frame_ms_median"],
         })
     markdown = table(rows)
     results = {

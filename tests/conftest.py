@@ -17,7 +17,7 @@ ARTIFACTS = ROOT / "runs" / "test-artifacts"  # screenshots and logs a test run 
 @pytest.fixture(scope="session")
 def shared_data():
     """The datasets folder (SIGNCAM_DATA, default ../shared/data). Missing data fails, never skips."""
-    data = Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data"))
+    data = Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data")).resolve()  # symlinks to it work anywhere
     if not (data / "sign-digits").is_dir():
         pytest.fail(f"no sign-digits/ in SIGNCAM_DATA={data}: point SIGNCAM_DATA at the shared datasets "
                     "(../shared/data beside the repo)")

@@ -2,11 +2,13 @@
 import json
 import subprocess
 
+import cv2
 import keras
 import numpy as np
 import pytest
 
-from conftest import ROOT, WEB, open_page
+from conftest import ROOT, WEB, camera_frame, open_page
+from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import data
 from training.keypoints import decide, normalise
 
@@ -100,3 +102,85 @@ def test_normalisation_is_the_same_in_python_and_the_page(site, launch):
         return points.map((p, i) => Array.from(normalise(p, sizes[i][0], sizes[i][1])));
     }""", [points.tolist(), sizes.tolist()])
     np.testing.assert_allclose(np.array(browser), normalise(points, sizes), atol=1e-5)
+
+
+GREY = np.full((480, 640, 3), 128, np.uint8)
+SMALL_SIDE, MARGIN = 240, 24  # the hand's photo: 240 px in the lower-right corner of 640×480
+
+
+def small_off_centre(photo_rgb):
+    """The photo shrunk into the lower-right corner: mostly outside the square the image model crops."""
+    frame = GREY.copy()
+    top, left = 480 - SMALL_SIDE - MARGIN, 640 - SMALL_SIDE - MARGIN
+    frame[top:top + SMALL_SIDE, left:left + SMALL_SIDE] = cv2.resize(photo_rgb, (SMALL_SIDE, SMALL_SIDE),
+                                                                    interpolation=cv2.INTER_AREA)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def camera_scenes(digits_test_split, tmp_path_factory):  # noqa: F811
+    """{'3': a held-out 3 filling the frame, '7': a held-out 7 small and off-centre}: the first held-out
+    photos that the Python recogniser (MediaPipe + the shipped Keras twins, fused) reads right as framed."""
+    metadata, paths, labels = digits_test_split
+    tree = tmp_path_factory.mktemp("scenes")
+    framings = {"3": camera_frame, "7": small_off_centre}
+    for label, frame_of in framings.items():
+        (tree / label).mkdir()
+        for path in [p for p, l in zip(paths, labels) if l == label][:8]:
+            cv2.imwrite(str(tree / label / f"{path.stem}.png"), cv2.cvtColor(frame_of(data.load_image(path)), cv2.COLOR_RGB2BGR))
+    cache_path = tree.parent / "scenes.npz"
+    subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(tree), "--out", str(cache_path)],
+                   cwd=ROOT, check=True)
+    cache = dict(np.load(cache_path))
+    classes = metadata["labels"]
+    image_model = keras.models.load_model(ROOT / "models" / "digits.keras", compile=False)
+    keypoint_model = keras.models.load_model(ROOT / "models" / "digits.keypoints.keras", compile=False)
+    found = ~np.isnan(cache["points"][:, 0, 0])
+    features = np.zeros((len(found), 63), np.float32)
+    features[found] = normalise(cache["points"][found], cache["size"][found])
+    keypoint_probs = keypoint_model.predict(features, verbose=0)
+    images = np.stack([data.crop_and_resize(data.load_image(tree / p), metadata["input"]["size"]) for p in cache["paths"]])
+    decided = decide(keypoint_probs, image_model.predict(images, verbose=0), found,
+                     metadata["keypoints"]["fusion_image_weight"], classes)
+    scenes = {}
+    for i, path in enumerate(cache["paths"]):
+        label = str(path).split("/")[0]
+        if label not in scenes and found[i] and classes[decided[i]] == label and keypoint_probs[i].max() > 0.9:
+            scenes[label] = data.load_image(tree / str(path))
+    assert set(scenes) == set(framings), f"no held-out photo read right for {set(framings) - set(scenes)}"
+    return scenes
+
+
+def test_camera_with_landmarks_on_types_a_small_off_centre_hand_and_nothing_for_an_empty_scene(
+        camera_scenes, site, launch, tmp_path):
+    # Empty grey scene (no hand: nothing may be typed), a 3 filling the frame, empty again (a release),
+    # a 7 small in the corner, where the centre crop the image model reads holds almost none of it: only
+    # the hand tracker, which looks at the whole frame, can read it. 4–6 s a scene: headless Chromium
+    # runs MediaPipe's WebGL on the CPU (~0.5 s a frame here), a phone's GPU runs it in milliseconds.
+    scenes = [(GREY, 4), (camera_scenes["3"], 5), (GREY, 3), (camera_scenes["7"], 6), (GREY, 4)]
+    fps = 5
+    with open(tmp_path / "scenes.y4m", "wb") as f:
+        f.write(f"YUV4MPEG2 W640 H480 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame, seconds in scenes:
+            yuv = cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420).tobytes()
+            f.write((b"FRAME\n" + yuv) * (seconds * fps))
+    page = open_page(launch(camera=str(tmp_path / "scenes.y4m")), site.url)
+    page.evaluate("""() => {
+        window.shown = [];
+        new MutationObserver(() => window.shown.push({
+            label: document.querySelector('[data-testid=prediction]').textContent,
+            by: document.querySelector('[data-testid=recogniser]').textContent,
+            text: document.querySelector('[data-testid=transcript]').textContent,
+        })).observe(document.querySelector('[data-testid=confidence]'), { childList: true, characterData: true, subtree: true });
+    }""")
+    page.click("[data-testid=start]")
+    try:
+        page.wait_for_function("() => document.querySelector('[data-testid=transcript]').textContent === '37'",
+                               timeout=150_000)
+    finally:
+        shown = page.evaluate("window.shown")
+        print(f"{len(shown)} frames; decided by: {sorted({s['by'] for s in shown})}; last: {shown[-8:]}")
+    first_3 = next(i for i, s in enumerate(shown) if s["label"] == "3")
+    assert first_3 > 0 and all(s["text"] == "" for s in shown[:first_3]), "typed something with no hand in view"
+    assert any(s["label"] == "7" and s["by"] == "hand shape + image" for s in shown)
+    assert any(s["by"] == "no hand" for s in shown), "the empty scene should have been seen as no hand"

@@ -1,8 +1,13 @@
-"""Hand-sign photos: find them in a folder-per-class tree, decode them, split them honestly.
+"""Hand-sign photos: find them in a folder-per-class tree or a CSV file, decode them, split them honestly.
+
+Two CSV layouts are read as well: Sign Language MNIST (`label,pixel1,...,pixel784`, one 28×28 grey photo a
+row, addressed as the path `FILE.csv#ROW`) and `filename,label` (photo files relative to the CSV's folder).
 
 The crop and resize here are the browser's (web/classifier.js): the centre square of the image,
 bilinear resize with half-pixel centres, no antialiasing. tests/test_parity.py holds them together.
 """
+import csv
+import functools
 import json
 import os
 import re
@@ -20,6 +25,13 @@ SPECIAL_CLASSES = {"del", "space", "nothing"}
 FRAME_BLOCK = 40
 # split_dataset gives val and test round(15 %) of a class each: zero below 4 photos.
 MIN_TESTABLE = 4
+# Sign Language MNIST CSVs: label 0..25 is A..Z (9 = J and 25 = Z, signs that move, never occur in the
+# published files), then 28×28 grey pixels row by row. One row is addressed as the path "FILE.csv#ROW".
+SIGN_MNIST_SIDE = 28
+SIGN_MNIST_LABELS = 26
+CSV_ROW = re.compile(r"^(.+\.csv)#(\d+)$", re.IGNORECASE)
+# The filename,label layout: the photo's column may have any of these names (first found wins).
+FILENAME_COLUMNS = ("filename", "file", "path", "image")
 
 
 class DatasetError(ValueError):
@@ -32,8 +44,15 @@ def canonical_label(folder_name):
 
 
 def list_images(root):
-    """Return (paths, labels, classes) for a folder-per-class tree; classes are sorted names."""
+    """Return (paths, labels, classes) for a folder-per-class tree or a CSV file; classes are sorted names.
+
+    A CSV is Sign Language MNIST (paths are "FILE.csv#ROW", decoded by load_image) or lists photo files
+    in `filename,label` columns (paths are the files themselves)."""
     root = Path(root)
+    if root.is_file():
+        if root.suffix.lower() != ".csv":
+            raise DatasetError(f"{root} is a file but not a .csv: DATA is a folder-per-class tree or a CSV file")
+        return list_csv(root)
     if not root.is_dir():
         raise DatasetError(f"data folder {root} does not exist or is not a folder")
     class_dirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
@@ -58,13 +77,178 @@ def list_images(root):
     return paths, labels, classes
 
 
+def list_csv(path):
+    """list_images for a CSV file: the layout is told by its header."""
+    path = Path(path)
+    header, rows = read_csv_rows(path)
+    names = [name.strip().lower() for name in header]
+    if sign_mnist_header(path, names):
+        labels, _ = decode_sign_mnist(path)
+        paths = [Path(f"{path}#{row}") for row in range(len(labels))]
+        labels = [chr(ord("A") + int(label)) for label in labels]
+    elif "label" in names and any(name in names for name in FILENAME_COLUMNS):
+        paths, labels = list_filename_csv(path, names, rows)
+    else:
+        shown = ",".join(header[:4]) + (",…" if len(header) > 4 else "")
+        raise DatasetError(f"{path}: unknown CSV header '{shown}'; expected Sign-MNIST's 'label,pixel1,…,pixel784' "
+                           f"or columns 'filename' (or file/path/image) and 'label'")
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        raise DatasetError(f"{path} has {len(classes)} class(es); at least 2 are needed")
+    for label in classes:
+        count = labels.count(label)
+        if count < MIN_TESTABLE:
+            warnings.warn(f"class {label} of {path} has only {count} photo(s): all go to training, so its "
+                          f"accuracy cannot be measured; {MIN_TESTABLE} or more give it val and test photos",
+                          stacklevel=3)
+    return paths, labels, classes
+
+
+def read_csv_rows(path):
+    """(header fields, [(line number, line text)] of the non-blank data lines) of a CSV file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DatasetError(f"{path} is not a text CSV file ({error})") from None
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not lines:
+        raise DatasetError(f"{path} is empty: a CSV needs a header line and one row per photo")
+    header = next(csv.reader([lines[0][1]]))
+    if len(lines) == 1:
+        raise DatasetError(f"{path} has a header but no rows")
+    return header, lines[1:]
+
+
+def sign_mnist_header(path, names):
+    """Whether a (lower-cased) header is Sign-MNIST's; DatasetError if it is, but of the wrong size."""
+    if not names or names[0] != "label" or len(names) < 2 or not all(re.fullmatch(r"pixel\d+", n) for n in names[1:]):
+        return False
+    if len(names) - 1 != SIGN_MNIST_SIDE ** 2:
+        raise DatasetError(f"{path}: header has {len(names) - 1} pixel columns; Sign-MNIST rows are "
+                           f"{SIGN_MNIST_SIDE}×{SIGN_MNIST_SIDE} = {SIGN_MNIST_SIDE ** 2} pixels")
+    return True
+
+
+def decode_sign_mnist(path):
+    """(labels N, pixels N×28×28 uint8) of a Sign-MNIST CSV, read once per file version."""
+    resolved = Path(path).resolve()
+    try:
+        stat = resolved.stat()
+    except OSError as error:
+        raise DatasetError(f"{path} cannot be read ({type(error).__name__})") from None
+    return _decode_sign_mnist(str(resolved), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _decode_sign_mnist(path, mtime_ns, size):  # mtime and size in the key: an edited file is read again
+    header, lines = read_csv_rows(path)
+    if not sign_mnist_header(path, [name.strip().lower() for name in header]):
+        raise DatasetError(f"{path} is not a Sign-MNIST CSV (its header is not label,pixel1,…,pixel784)")
+    columns = 1 + SIGN_MNIST_SIDE ** 2
+    texts = [line for _, line in lines]
+    quoted = any('"' in line for line in texts)
+    rows = list(csv.reader(texts)) if quoted else None
+    for row, (number, line) in enumerate(lines):
+        fields = len(rows[row]) if quoted else line.count(",") + 1
+        if fields != columns:
+            raise DatasetError(f"{path}: row {row} (line {number}) has {fields - 1} pixel values; "
+                               f"Sign-MNIST rows have {columns - 1} ({SIGN_MNIST_SIDE}×{SIGN_MNIST_SIDE})")
+    try:
+        values = np.array(rows if quoted else ",".join(texts).split(","), dtype=np.int64).reshape(len(lines), columns)
+    except ValueError:  # find and name the first row that is not all integers
+        values = np.zeros((len(lines), columns), np.int64)
+        for row, (number, line) in enumerate(lines):
+            fields = rows[row] if quoted else line.split(",")
+            try:
+                numbers = np.array(fields, dtype=np.float64)
+            except ValueError:
+                numbers = None
+            if numbers is None or not np.all(np.isfinite(numbers)) or not np.all(numbers == np.round(numbers)):
+                bad = next((f for f in fields if not is_integer(f)), "?")
+                what = "label" if not is_integer(fields[0]) else "pixel"
+                raise DatasetError(f"{path}: row {row} (line {number}) has a {what} '{bad.strip()}' that is not "
+                                   f"a whole number") from None
+            values[row] = numbers
+    labels, pixels = values[:, 0], values[:, 1:]
+    bad_labels = np.flatnonzero((labels < 0) | (labels >= SIGN_MNIST_LABELS))
+    if len(bad_labels):
+        row = int(bad_labels[0])
+        raise DatasetError(f"{path}: row {row} (line {lines[row][0]}) has label {labels[row]}; Sign-MNIST labels "
+                           f"are 0..{SIGN_MNIST_LABELS - 1} (A..Z)")
+    bad_pixels = np.flatnonzero(((pixels < 0) | (pixels > 255)).any(axis=1))
+    if len(bad_pixels):
+        row = int(bad_pixels[0])
+        raise DatasetError(f"{path}: row {row} (line {lines[row][0]}) has a pixel outside 0..255")
+    pixels = pixels.astype(np.uint8).reshape(len(lines), SIGN_MNIST_SIDE, SIGN_MNIST_SIDE)
+    labels.flags.writeable = pixels.flags.writeable = False  # shared by every caller: read-only
+    return labels, pixels
+
+
+def is_integer(text):
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return np.isfinite(number) and number == round(number)
+
+
+def list_filename_csv(path, names, lines):
+    """(paths, labels) of a filename,label CSV; photos that do not exist are named and skipped."""
+    name_column = next(names.index(name) for name in FILENAME_COLUMNS if name in names)
+    label_column = names.index("label")
+    paths, labels, missing = [], [], []
+    for row, fields in enumerate(csv.reader([line for _, line in lines])):
+        number = lines[row][0]
+        if len(fields) <= max(name_column, label_column):
+            raise DatasetError(f"{path}: row {row} (line {number}) has {len(fields)} field(s); the header has "
+                               f"{len(names)}")
+        name, label = fields[name_column].strip(), fields[label_column].strip()
+        if not name or not label:
+            raise DatasetError(f"{path}: row {row} (line {number}) has an empty {'file name' if not name else 'label'}")
+        photo = Path(path).parent / name  # relative to the CSV's folder; an absolute name stays as it is
+        if not photo.is_file():
+            missing.append(photo)
+            continue
+        paths.append(photo)
+        labels.append(canonical_label(label))
+    if missing:
+        warn_skipped(missing, f"listed in {path} but missing")
+    return paths, labels
+
+
 def warn_skipped(files, reason):
     names = ", ".join(str(f) for f in files[:10]) + (" …" if len(files) > 10 else "")
     warnings.warn(f"skipped {len(files)} file(s), {reason}: {names}", stacklevel=2)
 
 
+def csv_row(path):
+    """(CSV path, row number) for a Sign-MNIST row's address "FILE.csv#ROW"; None for a photo file."""
+    match = CSV_ROW.match(str(path))
+    return (Path(match.group(1)), int(match.group(2))) if match else None
+
+
+def resolve_path(path):
+    """Path(path).resolve(), also for a Sign-MNIST row: the CSV's real path with its "#ROW" kept."""
+    row = csv_row(path)
+    return Path(f"{row[0].resolve()}#{row[1]}") if row else Path(path).resolve()
+
+
+def common_root(roots):
+    """The folder that split.json's paths are relative to: the roots' common folder, where a CSV
+    root counts as its own folder (a Sign-MNIST row is then ROOT/x.csv#12, never a path through a file)."""
+    folders = [Path(root).resolve() for root in roots]
+    return os.path.commonpath([str(f if f.is_dir() else f.parent) for f in folders])
+
+
 def load_image(path):
-    """Decode any supported photo to an RGB uint8 array, upright as its EXIF says."""
+    """Decode any supported photo (or a Sign-MNIST row) to an RGB uint8 array, upright as its EXIF says."""
+    row = csv_row(path)
+    if row is not None:
+        csv_path, index = row
+        _, pixels = decode_sign_mnist(csv_path)
+        if index >= len(pixels):
+            raise DatasetError(f"{csv_path} has {len(pixels)} rows: there is no row {index}")
+        return np.repeat(pixels[index][:, :, None], 3, axis=2)  # grey to RGB, a fresh array
     with Image.open(path) as image:
         image.load()
         image = ImageOps.exif_transpose(image)
@@ -108,7 +292,10 @@ def read_images(paths, size):
 
 
 def frame_index(path):
-    """The number that ends a file name (A123.jpg -> 123): a video frame index in the letter sets."""
+    """The number that ends a file name (A123.jpg -> 123): a video frame index in the letter sets.
+    None for a Sign-MNIST row (FILE.csv#ROW): its rows are separate photos, not frames of a video."""
+    if csv_row(path) is not None:
+        return None
     match = re.search(r"(\d+)$", Path(path).stem)
     return int(match.group(1)) if match else None
 

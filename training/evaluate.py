@@ -6,8 +6,9 @@
 MODEL is a run folder (runs/NAME) or a converted folder (web/model/NAME, scored through its Python
 twins models/NAME*.keras, or with --browser in headless Chromium through the page's own modules:
 what users run). Where the model has a keypoint model, image-only, keypoints-only and fused are all
-scored (hand landmarks from `make landmarks`' cache or extracted now). Classes of DIR the model
-lacks are listed and skipped. The last line printed is one JSON object:
+scored (hand landmarks from `make landmarks`' cache or extracted now). DIR may also be a CSV file
+(Sign-MNIST pixels or filename,label: training/data.py). Classes of DIR the model lacks are listed
+and skipped. The last line printed is one JSON object:
 {"accuracy", "macro_f1", "n", "per_class", "image": {...}, "keypoints": {...}, "fused": {...}, ...}
 for the recogniser the page uses (fused where there is a keypoint model).
 """
@@ -87,40 +88,6 @@ def plot_misclassified(images, y_true, probabilities, classes, path, limit=36):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
-
-
-NEAR_TWIN_CORRELATION = 0.99  # colour-histogram correlation above which two photos count as twins
-
-
-def colour_histograms(paths, bins=8):
-    """HSV colour histograms (bins³, as the seeds compare images with OpenCV), one row per photo."""
-    import cv2
-    from PIL import Image
-    from tqdm import tqdm
-
-    rows = []
-    for path in tqdm(paths, desc="colour histograms", unit="img"):
-        with Image.open(path) as image:
-            image.draft("RGB", (64, 64))  # JPEG decodes at reduced size: fast
-            rgb = np.asarray(image.convert("RGB").resize((64, 64)))
-        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-        histogram = cv2.calcHist([hsv], [0, 1, 2], None, [bins] * 3, [0, 180, 0, 256, 0, 256]).ravel()
-        rows.append(histogram)
-    return np.array(rows, np.float32)
-
-
-def near_twin_share(train_paths, test_paths, threshold=NEAR_TWIN_CORRELATION):
-    """Share of test photos whose nearest training photo (by cv2.HISTCMP_CORREL of colour
-    histograms) correlates above threshold: the leakage check for a split."""
-    def standardised(h):
-        h = h - h.mean(1, keepdims=True)
-        return h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-9)
-
-    train, test = standardised(colour_histograms(train_paths)), standardised(colour_histograms(test_paths))
-    nearest = np.concatenate([(test[i:i + 512] @ train.T).max(1) for i in range(0, len(test), 512)])
-    return {"near_twin_share": float(np.mean(nearest > threshold)), "threshold": threshold,
-            "median_nearest_correlation": float(np.median(nearest)),
-            "method": "HSV 8x8x8 colour histograms, cv2.HISTCMP_CORREL, nearest training photo"}
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,8 +222,11 @@ def browser_predictions(recogniser, paths, data_dir):
     return out
 
 
-def cropped_copy(data_dir, paths, fraction):
-    """The centre square (fraction × shorter side) of each photo, as PNGs in a temporary tree."""
+def cropped_copy(data_dir, paths, fraction, labels):
+    """The centre square (fraction × shorter side) of each photo, as PNGs in a temporary tree.
+
+    From a CSV (DATA a file) the tree is LABEL/NNNNN.png, a folder-per-class tree like any other:
+    Sign-MNIST rows have no file of their own for the browser or the hand tracker to open."""
     import tempfile
 
     from PIL import Image
@@ -270,7 +240,10 @@ def cropped_copy(data_dir, paths, fraction):
         height, width = pixels.shape[:2]
         side = max(1, round(min(height, width) * fraction))
         top, left = (height - side) // 2, (width - side) // 2
-        target = out_dir / Path(path).relative_to(data_dir).with_suffix(".png")
+        if Path(data_dir).is_dir():
+            target = out_dir / Path(path).relative_to(data_dir).with_suffix(".png")
+        else:
+            target = out_dir / labels[len(out_paths)] / f"{len(out_paths):05d}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(pixels[top:top + side, left:left + side]).save(target)
         out_paths.append(target)
@@ -282,7 +255,8 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True, help="run folder (runs/NAME) or converted folder (web/model/NAME)")
-    p.add_argument("--data", required=True, help="folder-per-class tree of photos")
+    p.add_argument("--data", required=True,
+                   help="folder-per-class tree of photos, or a CSV file (Sign-MNIST pixels, or filename,label)")
     p.add_argument("--browser", action="store_true", help="run the converted model in Chromium through the page's code")
     p.add_argument("--crop", type=float, default=1.0,
                    help="score the centre square of side F × the photo's shorter side (e.g. 0.8: hands look bigger)")
@@ -303,8 +277,11 @@ def main(argv=None):
     paths = [paths[i] for i in chosen]
     y = np.array([classes.index(labels[i]) for i in chosen])
     data_dir = args.data
-    if args.crop < 1:  # both runtimes and both models then read the same cropped photos
-        data_dir, paths = cropped_copy(args.data, paths, args.crop)
+    # Cropped: both runtimes and both models then read the same cropped photos. A CSV's photos become
+    # a PNG tree wherever a folder is needed: Chromium fetches files, the hand tracker caches by folder.
+    from_csv = Path(args.data).is_file() and (args.browser or recogniser.keypoints is not None)
+    if args.crop < 1 or from_csv:
+        data_dir, paths = cropped_copy(args.data, paths, args.crop, [labels[i] for i in chosen])
     predict = browser_predictions if args.browser else python_predictions
     predictions = predict(recogniser, paths, data_dir)
 

@@ -59,6 +59,7 @@ def metadata(name, run, model, quantize):
         "test_accuracy": round(metrics["accuracy"], 4),
         "test_macro_f1": round(metrics["macro_f1"], 4),
         "n_test": metrics["n_test"],
+        "leakage": metrics.get("leakage"),  # near twins of test photos in training (training/leakage.py)
         # Enough to recompute the test split: training.data.split_dataset(paths, labels, seed, ...).
         "split": {"seed": split["seed"], "frame_block": split["frame_block"]},
         "trained_on": {"dataset": " + ".join(datasets), "datasets": datasets,

@@ -1,6 +1,7 @@
-"""Train the image model on a folder-per-class tree of photos.
+"""Train the image model on a folder-per-class tree of photos (or a CSV: see training/data.py).
 
     python -m training.train --data ../shared/data/sign-digits --name digits
+    python -m training.train --data ../shared/data/sign-mnist-format/sign_mnist_train.csv --name mnist --size 96
 
 Two phases, both with Keras' progress bar:
   1. the head alone on backbone features computed once (cheap: the backbone runs once per photo);
@@ -18,14 +19,15 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from training import data, evaluate
+from training import data, evaluate, leakage
 from training.model import build_backbone, build_classifier, build_head, unfreeze_top
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, nargs="+",
-                   help="folder(s) with one sub-folder of photos per class; several are merged by class name")
+                   help="folder(s) with one sub-folder of photos per class, or CSV file(s) (Sign-MNIST pixels, or "
+                        "filename,label); several are merged by class name")
     p.add_argument("--name", required=True, help="model name: outputs go to RUNS/NAME")
     p.add_argument("--runs", default="runs", help="where run folders go (default: runs)")
     p.add_argument("--alpha", type=float, default=0.35, help="MobileNetV2 width: 0.35 or 1.0")
@@ -116,11 +118,11 @@ def main(argv=None):
     y = np.array([classes.index(label) for label in labels])
     split = data.split_by_source(paths, labels, sources, seed=args.seed)
     roots = [str(Path(root).resolve()) for root in args.data]
-    data_root = os.path.commonpath(roots)  # split.json paths are relative to this
+    data_root = data.common_root(roots)  # split.json paths are relative to this (a CSV's folder for a CSV)
     write_json(out / "split.json", {
         "data": roots, "data_root": data_root, "seed": args.seed, "frame_block": split["frame_block"],
         "classes": classes,
-        **{part: [os.path.relpath(Path(paths[i]).resolve(), data_root) for i in split[part]]
+        **{part: [os.path.relpath(data.resolve_path(paths[i]), data_root) for i in split[part]]
            for part in ("train", "val", "test")},
     })
     train, val, test = (np.array(split[part], dtype=int) for part in ("train", "val", "test"))
@@ -185,6 +187,8 @@ def main(argv=None):
         "config": vars(args),
     })
     write_json(out / "metrics.json", metrics)
+    twins = leakage.check_run(out)["test"]  # adds "leakage" to metrics.json
+    print(f"leakage check: {twins['near_twin_share']:.2%} of test photos have a near twin in training")
     evaluate.plot_confusion(y[test], probabilities, classes, out / "confusion_matrix.png")
     evaluate.plot_history(out / "history.csv", out / "learning_curves.png")
     evaluate.plot_misclassified(images[test], y[test], probabilities, classes, out / "misclassified.png")

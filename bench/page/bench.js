@@ -64,11 +64,13 @@ class TeachableMachineModel {
   }
 }
 
-// Our recogniser seen through the same timing hooks; model-only is its image model.
+// Our recogniser seen through the same timing hooks; model-only is its image model, and with hand
+// landmarks on, detectOnly() times the MediaPipe tracker alone.
 function ours(recogniser) {
   const image = recogniser.image;
   return {
     input: (source) => toModelInput(source, image.size),
+    detectOnly: recogniser.tracker && ((source) => recogniser.tracker.detect(source)),
     classify: (source, topk) => recogniser.recognise(source, { topk }),
     async predictOnly(input) {
       const probabilities = image.model.predict(input);
@@ -96,8 +98,10 @@ async function timeModelOnly(model, input) {
 }
 
 /**
- * specs: [{name, kind: 'ours'|'tm', url, size}]. Returns per model: load_ms, first_ms, frame_ms[],
- * model_ms[], plus the backend and the tensor count before and after (a leak would show here too).
+ * specs: [{name, kind: 'ours'|'tm', url, size, landmarks, frames}]. Returns per model: load_ms,
+ * first_ms, frame_ms[], model_ms[], detector_ms[] (with landmarks), plus the backend and the tensor
+ * count before and after (a leak would show here too). A spec's own `frames` caps its timed rounds
+ * (the hand tracker is slow under a software GPU); the others go on without it.
  */
 window.runBench = async ({ backend, specs, frames, warmup }) => {
   tf.wasm.setWasmPaths(new URL('vendor/', document.baseURI).href);
@@ -108,8 +112,10 @@ window.runBench = async ({ backend, specs, frames, warmup }) => {
   const entries = [];
   for (const spec of specs) { // one at a time, so load times do not overlap
     const started = performance.now();
-    const model = spec.kind === 'tm' ? await TeachableMachineModel.load(spec.url, spec.size) : ours(await loadRecogniser(spec.url));
-    entries.push({ spec, model, load_ms: performance.now() - started, frame_ms: [], model_ms: [] });
+    const model = spec.kind === 'tm'
+      ? await TeachableMachineModel.load(spec.url, spec.size)
+      : ours(await loadRecogniser(spec.url, { landmarks: Boolean(spec.landmarks) }));
+    entries.push({ spec, model, load_ms: performance.now() - started, frame_ms: [], model_ms: [], detector_ms: [] });
   }
   for (const entry of entries) entry.first_ms = await timeFrame(entry.model);
   const tensorsBefore = tf.memory().numTensors;
@@ -117,13 +123,21 @@ window.runBench = async ({ backend, specs, frames, warmup }) => {
   // (training in the background, thermal limits) slows all models alike and the ratios hold.
   for (let round = 0; round < warmup + frames; round++) {
     for (const entry of entries) {
+      if (entry.frame_ms.length >= (entry.spec.frames ?? frames)) continue;
       const frame = await timeFrame(entry.model);
       const input = entry.model.input(canvas);
       const modelOnly = await timeModelOnly(entry.model, input);
       input.dispose();
+      let detector = null;
+      if (entry.model.detectOnly) {
+        const started = performance.now();
+        await entry.model.detectOnly(canvas);
+        detector = performance.now() - started;
+      }
       if (round >= warmup) {
         entry.frame_ms.push(frame);
         entry.model_ms.push(modelOnly);
+        if (detector !== null) entry.detector_ms.push(detector);
       }
     }
   }
@@ -132,8 +146,8 @@ window.runBench = async ({ backend, specs, frames, warmup }) => {
   return {
     backend: tf.getBackend(),
     tensors: [tensorsBefore, tensorsAfter],
-    models: entries.map(({ spec, load_ms, first_ms, frame_ms, model_ms }) => (
-      { name: spec.name, kind: spec.kind, load_ms, first_ms, frame_ms, model_ms })),
+    models: entries.map(({ spec, load_ms, first_ms, frame_ms, model_ms, detector_ms }) => (
+      { name: spec.name, kind: spec.kind, load_ms, first_ms, frame_ms, model_ms, detector_ms })),
   };
 };
 window.benchReady = true;
