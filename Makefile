@@ -30,7 +30,7 @@ VENDOR_FILES := node_modules/@tensorflow/tfjs/dist/tf.min.js \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm
 
-.PHONY: serve test train convert landmarks vendor venv chromium clean site bench
+.PHONY: serve test train convert eval landmarks vendor venv chromium clean site bench
 
 serve: vendor
 	@echo "SignCam is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -45,6 +45,12 @@ train: venv
 	$(PY) -m training.train --data $(DATA) --name $(NAME) $(TRAIN_ARGS)
 	for d in $(DATA); do test -f runs/landmarks/$$(basename $$d).npz || $(MAKE) landmarks DATA=$$d; done
 	$(PY) -m training.keypoints --name $(NAME)
+
+# Score a model on photos it never saw: make eval MODEL=web/model/letters DATA=folder-or-csv
+# EVAL_ARGS: --browser (the page's own code in Chromium), --crop 0.8, --without-twins-of TRAINING_DATA
+MODEL ?= web/model/$(NAME)
+eval: venv
+	$(PY) -m training.evaluate --model $(MODEL) --data $(DATA) $(EVAL_ARGS)
 
 landmarks: $(HANDS_VENV)/.installed
 	$(HANDS_VENV)/bin/python -m training.landmarks --data $(DATA)

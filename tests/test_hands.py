@@ -104,6 +104,29 @@ def test_normalisation_is_the_same_in_python_and_the_page(site, launch):
     np.testing.assert_allclose(np.array(browser), normalise(points, sizes), atol=1e-5)
 
 
+
+def test_the_retry_border_is_the_same_in_python_and_the_page(site, launch):
+    # A photo where no hand is found is tried again with its edge pixels repeated outwards: the
+    # page's canvas version must give np.pad(mode="edge")'s pixels, or the two runtimes see different photos.
+    from training.landmarks import RETRY_PADDING
+
+    image = np.random.default_rng(1).integers(0, 256, (30, 41, 3), dtype=np.uint8)
+    pad_y, pad_x = int(30 * RETRY_PADDING), int(41 * RETRY_PADDING)
+    page = open_page(launch(), site.url + "?backend=wasm")
+    browser = page.evaluate("""async ([pixels, height, width, padX, padY]) => {
+        const { padWithEdges } = await import('./hands.js');
+        const canvas = document.createElement('canvas');
+        canvas.width = width; canvas.height = height;
+        const rgba = new Uint8ClampedArray(width * height * 4);
+        pixels.forEach((v, i) => { rgba[Math.floor(i / 3) * 4 + (i % 3)] = v; rgba[Math.floor(i / 3) * 4 + 3] = 255; });
+        canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+        const padded = padWithEdges(canvas, padX, padY);
+        const out = padded.getContext('2d').getImageData(0, 0, padded.width, padded.height).data;
+        return Array.from(out).filter((_, i) => i % 4 !== 3);
+    }""", [image.ravel().tolist(), 30, 41, pad_x, pad_y])
+    expected = np.pad(image, ((pad_y, pad_y), (pad_x, pad_x), (0, 0)), mode="edge")
+    np.testing.assert_array_equal(np.array(browser, np.uint8).reshape(expected.shape), expected)
+
 GREY = np.full((480, 640, 3), 128, np.uint8)
 SMALL_SIDE, MARGIN = 240, 24  # the hand's photo: 240 px in the lower-right corner of 640×480
 

@@ -260,6 +260,9 @@ def main(argv=None):
     p.add_argument("--browser", action="store_true", help="run the converted model in Chromium through the page's code")
     p.add_argument("--crop", type=float, default=1.0,
                    help="score the centre square of side F × the photo's shorter side (e.g. 0.8: hands look bigger)")
+    p.add_argument("--without-twins-of", metavar="DATA", nargs="+",
+                   help="score only photos with no near twin among these photos (folders or CSVs, e.g. the "
+                        "training data): a leaky published test split, made honest (training/leakage.py)")
     args = p.parse_args(argv)
     if not 0.1 <= args.crop <= 1:
         sys.exit("error: --crop takes a fraction between 0.1 and 1")
@@ -274,6 +277,16 @@ def main(argv=None):
     if missing:
         print(f"skipping classes the model lacks: {', '.join(missing)}")
     chosen = [i for i, label in enumerate(labels) if label in classes]
+    twins = None
+    if args.without_twins_of:
+        from training import leakage
+
+        reference = [path for root in args.without_twins_of for path in data.list_images(root)[0]]
+        nearest = leakage.nearest_correlations(leakage.thumbnails(reference),
+                                               leakage.thumbnails([paths[i] for i in chosen]))
+        twins = {"dropped": int(np.sum(nearest > leakage.NEAR_TWIN_CORRELATION)), "of": len(chosen)}
+        chosen = [i for i, near in zip(chosen, nearest) if near <= leakage.NEAR_TWIN_CORRELATION]
+        print(f"left out {twins['dropped']} of {twins['of']} photos with a near twin in {' '.join(args.without_twins_of)}")
     paths = [paths[i] for i in chosen]
     y = np.array([classes.index(labels[i]) for i in chosen])
     data_dir = args.data
@@ -306,6 +319,8 @@ def main(argv=None):
         final[name] = {"accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"]}
     if "hands_found" in predictions:
         final["hands_found"] = predictions["hands_found"]
+    if twins:
+        final["near_twins_left_out"] = twins
     print(json.dumps(final))
 
 

@@ -54,14 +54,35 @@ def twin_report(nearest):
             "median_nearest_correlation": round(float(np.median(nearest)), 3), "n": len(nearest)}
 
 
+def twin_free_accuracy(run, split, test_paths):
+    """Accuracy of runs/NAME/model.keras on the given test photos (those with no near twin)."""
+    import keras  # here: --calibrate needs no TensorFlow
+
+    root = Path(split["data_root"])
+    label_of = {}
+    for folder in split["data"]:
+        paths, labels, _ = data.list_images(folder)
+        label_of.update({os.path.relpath(data.resolve_path(p), root): l for p, l in zip(paths, labels)})
+    model = keras.models.load_model(run / "model.keras", compile=False)
+    images, kept = data.read_images([root / p for p in test_paths], model.input_shape[1])
+    y = np.array([split["classes"].index(label_of[test_paths[i]]) for i in kept])
+    predicted = model.predict(images.astype("float32"), batch_size=64, verbose=0).argmax(1)
+    return float(np.mean(predicted == y)) if len(y) else None
+
+
 def check_run(run):
-    """The leakage check of runs/NAME's split (test and val against train), added to its metrics.json."""
+    """The leakage check of runs/NAME's split (test and val against train), added to its metrics.json,
+    with the image model's accuracy on the test photos that have no near twin in training."""
     run = Path(run)
     split = json.loads((run / "split.json").read_text())
     root = Path(split["data_root"])
     train = thumbnails([root / p for p in split["train"]])
-    result = {part: twin_report(nearest_correlations(train, thumbnails([root / p for p in split[part]])))
-              for part in ("test", "val")}
+    nearest = {part: nearest_correlations(train, thumbnails([root / p for p in split[part]])) for part in ("test", "val")}
+    result = {part: twin_report(values) for part, values in nearest.items()}
+    twin_free = [p for p, value in zip(split["test"], nearest["test"]) if value <= NEAR_TWIN_CORRELATION]
+    result["test"]["twin_free_n"] = len(twin_free)
+    if (run / "model.keras").is_file():
+        result["test"]["twin_free_accuracy"] = twin_free_accuracy(run, split, twin_free)
     result.update(near_twin_correlation=NEAR_TWIN_CORRELATION,
                   method=f"{THUMBNAIL_SIDE}x{THUMBNAIL_SIDE} grey thumbnails; nearest training photo by correlation")
     metrics_path = run / "metrics.json"
@@ -99,7 +120,8 @@ def main(argv=None):
     for run in args.run:
         test = check_run(run)["test"]
         print(f"{run}: {test['near_twin_share']:.2%} of {test['n']} test photos have a near twin in training "
-              f"(correlation > {NEAR_TWIN_CORRELATION}; nearest: median {test['median_nearest_correlation']})")
+              f"(correlation > {NEAR_TWIN_CORRELATION}; nearest: median {test['median_nearest_correlation']}); "
+              f"accuracy on the other {test['twin_free_n']}: {test.get('twin_free_accuracy')}")
 
 
 if __name__ == "__main__":

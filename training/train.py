@@ -188,7 +188,8 @@ def main(argv=None):
     })
     write_json(out / "metrics.json", metrics)
     twins = leakage.check_run(out)["test"]  # adds "leakage" to metrics.json
-    print(f"leakage check: {twins['near_twin_share']:.2%} of test photos have a near twin in training")
+    print(f"leakage check: {twins['near_twin_share']:.2%} of test photos have a near twin in training; "
+          f"accuracy on the {twins['twin_free_n']} others {twins.get('twin_free_accuracy')}")
     evaluate.plot_confusion(y[test], probabilities, classes, out / "confusion_matrix.png")
     evaluate.plot_history(out / "history.csv", out / "learning_curves.png")
     evaluate.plot_misclassified(images[test], y[test], probabilities, classes, out / "misclassified.png")

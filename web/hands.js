@@ -10,8 +10,9 @@ const DETECTOR = {
   minDetectionConfidence: 0.3,
   minTrackingConfidence: 0.5,
 };
-const RETRY_PADDING = 0.25; // photos: when no hand is found, once more with a 25 % grey border
-const PAD_GREY = 'rgb(114, 114, 114)';
+// Photos: when no hand is found, once more with the edge pixels repeated outwards by 50 % per side
+// (training/landmarks.py says why).
+const RETRY_PADDING = 0.5;
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -21,6 +22,27 @@ function loadScript(src) {
     script.onerror = () => reject(new Error(`could not load ${src}`));
     document.head.append(script);
   });
+}
+
+/** The image with its outermost rows and columns repeated padX / padY pixels outwards: numpy's
+ *  np.pad(mode="edge"). Stretching a 1-pixel strip without smoothing repeats it exactly. */
+export function padWithEdges(source, padX, padY) {
+  const width = source.width, height = source.height;
+  const padded = document.createElement('canvas');
+  padded.width = width + 2 * padX;
+  padded.height = height + 2 * padY;
+  const context = padded.getContext('2d');
+  context.imageSmoothingEnabled = false;
+  const [right, bottom] = [padX + width, padY + height];
+  const strips = [ // [sx, sy, sw, sh] of the source -> [dx, dy, dw, dh] of the padded canvas
+    [0, 0, 1, 1, 0, 0, padX, padY], [width - 1, 0, 1, 1, right, 0, padX, padY], // corners
+    [0, height - 1, 1, 1, 0, bottom, padX, padY], [width - 1, height - 1, 1, 1, right, bottom, padX, padY],
+    [0, 0, width, 1, padX, 0, width, padY], [0, height - 1, width, 1, padX, bottom, width, padY], // top, bottom
+    [0, 0, 1, height, 0, padY, padX, height], [width - 1, 0, 1, height, right, padY, padX, height], // left, right
+  ];
+  for (const strip of strips) context.drawImage(source, ...strip);
+  context.drawImage(source, padX, padY);
+  return padded;
 }
 
 function toCanvas(image) {
@@ -72,13 +94,7 @@ async function startTracker(base) {
     if (found) return found;
     const width = source.width, height = source.height;
     const padX = Math.floor(width * RETRY_PADDING), padY = Math.floor(height * RETRY_PADDING);
-    const padded = document.createElement('canvas');
-    padded.width = width + 2 * padX;
-    padded.height = height + 2 * padY;
-    const context = padded.getContext('2d');
-    context.fillStyle = PAD_GREY;
-    context.fillRect(0, 0, padded.width, padded.height);
-    context.drawImage(source, padX, padY);
+    const padded = padWithEdges(source, padX, padY);
     hands.reset();
     const retry = await detect(padded);
     if (!retry) return null;
