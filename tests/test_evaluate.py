@@ -1,0 +1,37 @@
+"""`python -m training.evaluate`: the last line is one JSON object, and --browser (the page's own
+code in Chromium) agrees with Python on the same photos."""
+import json
+
+from conftest import WEB
+from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
+from training import evaluate
+
+
+def last_json(capsys):
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_python_and_browser_evaluation_agree_on_held_out_photos(digits_test_split, tmp_path, capsys):  # noqa: F811
+    _, paths, labels = digits_test_split
+    for label in sorted(set(labels)):  # one held-out photo per digit: --browser finds hands at ~5 s a photo here
+        path = next(p for p, l in zip(paths, labels) if l == label)
+        (tmp_path / label).mkdir()
+        (tmp_path / label / path.name).symlink_to(path)
+    (tmp_path / "Z").mkdir()  # a class the model lacks: listed and skipped
+    (tmp_path / "Z" / path.name).symlink_to(path)
+
+    evaluate.main(["--model", str(WEB / "model" / "digits"), "--data", str(tmp_path)])
+    python = last_json(capsys)
+    evaluate.main(["--model", str(WEB / "model" / "digits"), "--data", str(tmp_path), "--browser"])
+    browser = last_json(capsys)
+
+    for result in (python, browser):
+        assert result["n"] == 10 and result["recogniser"] == "fused"
+        assert set(result) >= {"accuracy", "macro_f1", "per_class", "image", "keypoints", "fused"}
+        assert "Z" not in result["per_class"]
+    assert (python["runtime"], browser["runtime"]) == ("python", "browser")
+    print({name: (python[name]["accuracy"], browser[name]["accuracy"]) for name in ("image", "keypoints", "fused")})
+    # On 10 photos one disagreement is 10 points; the full-set agreement (≤ 0.5 points) is test_page's.
+    for name in ("image", "keypoints", "fused"):
+        assert abs(python[name]["accuracy"] - browser[name]["accuracy"]) <= 0.1
+    assert python["image"]["accuracy"] >= 0.9
