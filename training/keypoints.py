@@ -35,14 +35,16 @@ def normalise(points, size):
     return (centred / np.maximum(scale, 1e-6)[:, None, None]).reshape(len(points), 63)
 
 
-def load_landmarks(cache_dir, datasets):
+def load_landmarks(cache_dir, datasets, prefixed=None):
     """{relative path: (21×3 points or None, (width, height))} for the photos of these datasets.
 
-    Keys are relative to the datasets' common parent, as in split.json."""
+    Keys are relative to the datasets' common parent, as in split.json: prefixed with the dataset's
+    name when a run merged several (the default when several are given)."""
     table = {}
+    prefixed = len(datasets) > 1 if prefixed is None else prefixed
     for dataset in datasets:
         cache = np.load(Path(cache_dir) / f"{dataset}.npz")
-        prefix = "" if len(datasets) == 1 else f"{dataset}/"
+        prefix = f"{dataset}/" if prefixed else ""
         for path, points, size in zip(cache["paths"], cache["points"], cache["size"]):
             table[prefix + str(path)] = (None if np.isnan(points[0, 0]) else points, size)
     return table

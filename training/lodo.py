@@ -43,8 +43,10 @@ def image_model_for(held_out, image_runs, runs_dir):
     """An image run trained without the held-out set, if one was given."""
     for name in image_runs:
         split = json.loads((Path(runs_dir) / name / "split.json").read_text())
-        trained_on = {Path(root).name for root in split["data"]}
-        if held_out not in trained_on and not (held_out == "asl-alphabet-64" and "test" in trained_on):
+        # asl-alphabet-64's folders are train/ and test/: the set is their parent
+        trained_on = {Path(root).parent.name if Path(root).name in ("train", "test") else Path(root).name
+                      for root in split["data"]}
+        if held_out not in trained_on:
             return name, split
     return None, None
 
@@ -92,7 +94,11 @@ def main(argv=None):
             folder = Path(args.data) / LETTER_SETS[held_out][1]
             test_image = image_probabilities(image_model, folder, test_paths)[:, remap]
             # The fusion weight comes from the image run's own val photos, never from the held-out set.
-            val_table = load_landmarks(args.landmarks, [Path(r).name for r in image_split["data"]])
+            # Only sets with a landmark cache (asl-alphabet-64's train/ has none); covered() then
+            # leaves the others' val photos out of the choice.
+            datasets = [Path(r).name for r in image_split["data"]]
+            cached = [d for d in datasets if (Path(args.landmarks) / f"{d}.npz").is_file()]
+            val_table = load_landmarks(args.landmarks, cached, prefixed=len(datasets) > 1)
             val_paths = covered(image_split["val"], val_table)
             val_labels = np.array([classes.index(data.canonical_label(Path(p).parent.name)) for p in val_paths])
             val_x, val_found = features_for(val_paths, val_table)
