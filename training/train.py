@@ -39,6 +39,7 @@ def parse_args(argv=None):
     p.add_argument("--fine-tune-lr", type=float, default=3e-4)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--label-smoothing", type=float, default=0.1)
+    p.add_argument("--no-augment", action="store_true", help="fine-tune on the photos as they are (for comparison)")
     p.add_argument("--patience", type=int, default=4, help="early stopping patience in epochs")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--limit-per-class", type=int, default=0, help="use at most N photos per class (smoke runs)")
@@ -158,7 +159,7 @@ def main(argv=None):
             print(f"Phase 2: fine-tuning from {args.fine_tune_from} on augmented photos")
             unfreeze_top(backbone, args.fine_tune_from)
             classifier.compile(keras.optimizers.Adam(args.fine_tune_lr), loss, metrics=["accuracy"])
-            augment = augmenter(args.seed)
+            augment = keras.layers.Identity() if args.no_augment else augmenter(args.seed)
             train_ds = (tf.data.Dataset.from_tensor_slices((images[train], one_hot[train]))
                         .shuffle(len(train), seed=args.seed).batch(args.batch_size)
                         .map(lambda x, t: (augment(tf.cast(x, tf.float32), training=True), t),

@@ -1,0 +1,17 @@
+"""training.sweep changes one choice at a time: its arguments replace the base's, nothing else moves."""
+from training.sweep import BASE, VARIANTS, arguments
+
+
+def value(args, option):
+    return args[args.index(option) + 1]
+
+
+def test_a_variant_replaces_only_its_own_options():
+    for name, changes in VARIANTS.items():
+        args = arguments(changes)
+        assert args[:3] == BASE[:3] and args[0] == "--data"  # the same data (two folders) for every run
+        changed = {o for o in changes if o.startswith("--")}
+        for option in (o for o in BASE if o.startswith("--") and o not in changed and o != "--data"):
+            assert value(args, option) == value(BASE, option), (name, option)
+    assert value(arguments(["--size", "96"]), "--size") == "96" and arguments(["--size", "96"]).count("--size") == 1
+    assert arguments(["--no-augment"])[-1] == "--no-augment"
