@@ -12,8 +12,8 @@ NAME ?= digits
 DATA_digits := $(SIGNCAM_DATA)/sign-digits
 TRAIN_ARGS_digits := --size 160 --head-epochs 30 --fine-tune-epochs 30 --patience 6
 DATA_letters := $(SIGNCAM_DATA)/asl-letters $(SIGNCAM_DATA)/asl-letters-multisigner
-TRAIN_ARGS_letters := --size 160 --limit-per-class 450 --head-epochs 25 --fine-tune-epochs 5 \
-	--fine-tune-from block_12_expand --patience 2
+TRAIN_ARGS_letters := --size 160 --limit-per-class 450 --head-epochs 25 --fine-tune-epochs 6 \
+	--fine-tune-from block_6_expand --patience 2
 DATA ?= $(or $(DATA_$(NAME)),$(error name the photos: make train NAME=$(NAME) DATA=folder))
 TRAIN_ARGS ?= $(TRAIN_ARGS_$(NAME))
 PORT ?= 8000
