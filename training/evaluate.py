@@ -284,8 +284,9 @@ def main(argv=None):
         reference = [path for root in args.without_twins_of for path in data.list_images(root)[0]]
         nearest = leakage.nearest_correlations(leakage.thumbnails(reference),
                                                leakage.thumbnails([paths[i] for i in chosen]))
-        twins = {"dropped": int(np.sum(nearest > leakage.NEAR_TWIN_CORRELATION)), "of": len(chosen)}
-        chosen = [i for i, near in zip(chosen, nearest) if near <= leakage.NEAR_TWIN_CORRELATION]
+        has_twin = leakage.near_twins(nearest)
+        twins = {"dropped": int(np.sum(has_twin)), "of": len(chosen)}
+        chosen = [i for i, twin in zip(chosen, has_twin) if not twin]
         print(f"left out {twins['dropped']} of {twins['of']} photos with a near twin in {' '.join(args.without_twins_of)}")
     paths = [paths[i] for i in chosen]
     y = np.array([classes.index(labels[i]) for i in chosen])

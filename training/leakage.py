@@ -49,8 +49,13 @@ def nearest_correlations(train, test):
     return np.concatenate([(test[i:i + 1024] @ train.T).max(1) for i in range(0, len(test), 1024)])
 
 
+def near_twins(nearest):
+    """Which photos have a near twin, from their nearest correlations."""
+    return nearest > NEAR_TWIN_CORRELATION
+
+
 def twin_report(nearest):
-    return {"near_twin_share": float(np.mean(nearest > NEAR_TWIN_CORRELATION)),
+    return {"near_twin_share": float(np.mean(near_twins(nearest))),
             "median_nearest_correlation": round(float(np.median(nearest)), 3), "n": len(nearest)}
 
 
@@ -70,21 +75,29 @@ def twin_free_accuracy(run, split, test_paths):
     return float(np.mean(predicted == y)) if len(y) else None
 
 
-def check_run(run):
-    """The leakage check of runs/NAME's split (test and val against train), added to its metrics.json,
-    with the image model's accuracy on the test photos that have no near twin in training."""
-    run = Path(run)
-    split = json.loads((run / "split.json").read_text())
+def check_split(split):
+    """The leakage check of a split as split.json holds it (test and val against train): the report,
+    and which test photos (in split["test"] order) have a near twin in training."""
     root = Path(split["data_root"])
     train = thumbnails([root / p for p in split["train"]])
     nearest = {part: nearest_correlations(train, thumbnails([root / p for p in split[part]])) for part in ("test", "val")}
-    result = {part: twin_report(values) for part, values in nearest.items()}
-    twin_free = [p for p, value in zip(split["test"], nearest["test"]) if value <= NEAR_TWIN_CORRELATION]
-    result["test"]["twin_free_n"] = len(twin_free)
-    if (run / "model.keras").is_file():
-        result["test"]["twin_free_accuracy"] = twin_free_accuracy(run, split, twin_free)
-    result.update(near_twin_correlation=NEAR_TWIN_CORRELATION,
+    report = {part: twin_report(values) for part, values in nearest.items()}
+    twins = near_twins(nearest["test"])
+    report["test"]["twin_free_n"] = int(np.sum(~twins))
+    report.update(near_twin_correlation=NEAR_TWIN_CORRELATION,
                   method=f"{THUMBNAIL_SIDE}x{THUMBNAIL_SIDE} grey thumbnails; nearest training photo by correlation")
+    return report, twins
+
+
+def check_run(run):
+    """check_split for runs/NAME, with the image model's accuracy on the test photos that have no
+    near twin, added to its metrics.json (training.train does this itself for new runs)."""
+    run = Path(run)
+    split = json.loads((run / "split.json").read_text())
+    result, twins = check_split(split)
+    if (run / "model.keras").is_file():
+        twin_free = [p for p, twin in zip(split["test"], twins) if not twin]
+        result["test"]["twin_free_accuracy"] = twin_free_accuracy(run, split, twin_free)
     metrics_path = run / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
     metrics["leakage"] = result

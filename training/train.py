@@ -120,12 +120,13 @@ def main(argv=None):
     split = data.split_by_source(paths, labels, sources, seed=args.seed)
     roots = [str(Path(root).resolve()) for root in args.data]
     data_root = data.common_root(roots)  # split.json paths are relative to this (a CSV's folder for a CSV)
-    write_json(out / "split.json", {
+    split_record = {
         "data": roots, "data_root": data_root, "seed": args.seed, "frame_block": split["frame_block"],
         "classes": classes,
         **{part: [os.path.relpath(data.resolve_path(paths[i]), data_root) for i in split[part]]
            for part in ("train", "val", "test")},
-    })
+    }
+    write_json(out / "split.json", split_record)
     train, val, test = (np.array(split[part], dtype=int) for part in ("train", "val", "test"))
     if not len(val) or not len(test):
         raise SystemExit(f"error: too few photos to set any aside for validation and testing; give each class "
@@ -187,10 +188,14 @@ def main(argv=None):
         "val_accuracy": save_best.best, "train_seconds": round(time.time() - started, 1),
         "config": vars(args),
     })
+    # Leakage check: test photos with a near twin in training; the accuracy on the others.
+    metrics["leakage"], twins = leakage.check_split(split_record)
+    free = ~twins
+    twin_free_accuracy = float(np.mean(probabilities[free].argmax(1) == y[test][free])) if free.any() else None
+    metrics["leakage"]["test"]["twin_free_accuracy"] = twin_free_accuracy
     write_json(out / "metrics.json", metrics)
-    twins = leakage.check_run(out)["test"]  # adds "leakage" to metrics.json
-    print(f"leakage check: {twins['near_twin_share']:.2%} of test photos have a near twin in training; "
-          f"accuracy on the {twins['twin_free_n']} others {twins.get('twin_free_accuracy')}")
+    print(f"leakage check: {metrics['leakage']['test']['near_twin_share']:.2%} of test photos have a near twin "
+          f"in training; accuracy on the {int(free.sum())} others {twin_free_accuracy}")
     evaluate.plot_confusion(y[test], probabilities, classes, out / "confusion_matrix.png")
     evaluate.plot_history(out / "history.csv", out / "learning_curves.png")
     evaluate.plot_misclassified(images[test], y[test], probabilities, classes, out / "misclassified.png")
