@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, WEB, camera_frame, open_page
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import data
-from training.keypoints import decide, normalise
+from training.keypoints import decide, load_model, normalise
 
 HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
 DIGITS = WEB / "model" / "digits"
@@ -71,7 +71,7 @@ def test_browser_landmarks_and_fused_decisions_match_python(photos, site, launch
     # The fused decision in Python, from Python's landmarks and the shipped models' Keras twins.
     classes = metadata["labels"]
     image_model = keras.models.load_model(ROOT / "models" / "digits.keras", compile=False)
-    keypoint_model = keras.models.load_model(ROOT / "models" / "digits.keypoints.keras", compile=False)
+    keypoint_model = load_model(ROOT / "models" / "digits.keypoints.keras")
     images = np.stack([data.crop_and_resize(data.load_image(tree / p), metadata["input"]["size"]) for p in cache["paths"]])
     image_probs = image_model.predict(images, verbose=0)
     features = np.zeros((len(images), 63), np.float32)
@@ -103,6 +103,24 @@ def test_normalisation_is_the_same_in_python_and_the_page(site, launch):
     }""", [points.tolist(), sizes.tolist()])
     np.testing.assert_allclose(np.array(browser), normalise(points, sizes), atol=1e-5)
 
+
+
+@pytest.mark.parametrize("name", ["digits", "letters"])
+def test_the_page_keypoint_model_gives_the_keras_twins_probabilities(name, photos, site, launch):
+    # The keypoint model computes its hand-shape features (joint angles, fingertip distances:
+    # keypoints.HandShape) inside the graph, so the page must reproduce them from the same landmarks.
+    _, cache, _ = photos
+    found = ~np.isnan(cache["points"][:, 0, 0])
+    features = normalise(cache["points"][found], cache["size"][found])
+    metadata = json.loads((WEB / "model" / name / "metadata.json").read_text())
+    page = open_page(launch(), site.url + "?backend=wasm")
+    browser = page.evaluate("""async ([url, features]) => {
+        const model = await tf.loadGraphModel(url);
+        return Array.from(await model.predict(tf.tensor2d(features)).data());
+    }""", [f"model/{name}/{metadata['keypoints']['model']}", features.tolist()])
+    keras_probs = load_model(ROOT / "models" / f"{name}.keypoints.keras").predict(features, verbose=0)
+    np.testing.assert_allclose(np.array(browser).reshape(keras_probs.shape), keras_probs, atol=2e-2)
+    assert (np.array(browser).reshape(keras_probs.shape).argmax(1) == keras_probs.argmax(1)).mean() >= 0.95
 
 
 def test_the_retry_border_is_the_same_in_python_and_the_page(site, launch):
@@ -157,7 +175,7 @@ def camera_scenes(digits_test_split, tmp_path_factory):  # noqa: F811
     cache = dict(np.load(cache_path))
     classes = metadata["labels"]
     image_model = keras.models.load_model(ROOT / "models" / "digits.keras", compile=False)
-    keypoint_model = keras.models.load_model(ROOT / "models" / "digits.keypoints.keras", compile=False)
+    keypoint_model = load_model(ROOT / "models" / "digits.keypoints.keras")
     found = ~np.isnan(cache["points"][:, 0, 0])
     features = np.zeros((len(found), 63), np.float32)
     features[found] = normalise(cache["points"][found], cache["size"][found])

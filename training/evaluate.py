@@ -101,6 +101,8 @@ class Recogniser:
     def __init__(self, folder):
         import keras
 
+        from training import keypoints
+
         folder = Path(folder)
         if (folder / "metadata.json").is_file():  # web/model/NAME: its Python twins are models/NAME*.keras
             metadata = json.loads((folder / "metadata.json").read_text())
@@ -125,7 +127,7 @@ class Recogniser:
         if self.image.output_shape[-1] != len(self.labels):
             sys.exit(f"error: {image_path} outputs {self.image.output_shape[-1]} classes but its labels list "
                      f"{len(self.labels)}: they are from different runs")
-        self.keypoints = (keras.models.load_model(keypoints_path, compile=False)
+        self.keypoints = (keypoints.load_model(keypoints_path)
                           if self.weight is not None and keypoints_path.is_file() else None)
 
 

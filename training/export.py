@@ -88,17 +88,22 @@ def keypoints_metadata(run):
     report = json.loads((run / "keypoints.json").read_text())
     return {
         "model": "keypoints/model.json",
-        "input": "21 MediaPipe hand landmarks: pixels, wrist at the origin, / largest wrist distance (63)",
+        "input": "21 MediaPipe hand landmarks: pixels, wrist at the origin, / largest wrist distance (63); "
+                 "the model adds joint angles and fingertip distances itself",
+        "extra_training_landmarks": report.get("extra_training_landmarks", {}),
         "detector": DETECTOR,
         "fusion_image_weight": report["fusion_image_weight"],  # chosen on the val split
         "no_hand_min_confidence": NO_HAND_MIN_CONFIDENCE,
         "hands_found": report["hands_found"],
         "test_accuracy": report["test"],  # image, keypoints, fused on the test split
+        "test_accuracy_without_near_twins": report.get("test_without_near_twins"),
     }
 
 
 def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models"):
     import keras  # imported here so `--help` is instant
+
+    from training import keypoints
 
     run, target = Path(runs) / name, Path(out) / name
     for needed in ("model.keras", "metrics.json", "split.json"):
@@ -118,7 +123,7 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
         convert(model, building, quantize)
         info = metadata(name, run, model, quantize)
         if (run / "keypoints.keras").is_file():  # the hand-shape model (training.keypoints), fused in the page
-            convert(keras.models.load_model(run / "keypoints.keras", compile=False), building / "keypoints", quantize)
+            convert(keypoints.load_model(run / "keypoints.keras"), building / "keypoints", quantize)
             info["keypoints"] = keypoints_metadata(run)
         if output_size(building / "model.json") != len(info["labels"]):
             raise ExportError(f"converted model outputs {output_size(building / 'model.json')} classes "
@@ -141,7 +146,7 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
         Path(keras_copy).mkdir(exist_ok=True)
         twins = [(model, f"{name}.keras")]
         if "keypoints" in info:
-            twins.append((keras.models.load_model(run / "keypoints.keras", compile=False), f"{name}.keypoints.keras"))
+            twins.append((keypoints.load_model(run / "keypoints.keras"), f"{name}.keypoints.keras"))
         for twin, filename in twins:
             partial = Path(keras_copy) / f".{filename}.partial.keras"
             twin.save(partial)

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from training import leakage
 from training.data import canonical_label, read_images
 
 FUSION_WEIGHTS = np.round(np.arange(0, 0.51, 0.05), 2)  # above 0.5 new-people accuracy falls off a cliff
@@ -82,9 +83,42 @@ def augment(features, training_seed=None):
     return tf.reshape(moved, (-1, 63))
 
 
+# The hand's skeleton as MediaPipe numbers it: wrist 0, then 4 points a finger from thumb to little finger.
+FINGERS = [[0, 1, 2, 3, 4], [0, 5, 6, 7, 8], [0, 9, 10, 11, 12], [0, 13, 14, 15, 16], [0, 17, 18, 19, 20]]
+BONE_PAIRS = ([((f[i], f[i + 1]), (f[i + 1], f[i + 2])) for f in FINGERS for i in range(3)]  # bend at each joint
+              + [((a[1], a[2]), (b[1], b[2])) for a, b in zip(FINGERS, FINGERS[1:])])  # spread between fingers
+TIPS = [4, 8, 12, 16, 20]
+POINT_PAIRS = ([(a, b) for i, a in enumerate(TIPS) for b in TIPS[i + 1:]]  # fingertip to fingertip
+               + [(4, j) for j in (5, 6, 9, 10, 13, 14, 17)])  # thumb tip to the other fingers' knuckles
+
+
+@keras.saving.register_keras_serializable(package="signcam")
+class HandShape(keras.layers.Layer):
+    """Appends what the hand's shape is, however it is turned: the cosine of the bend at every
+    finger joint and of the spread between neighbouring fingers, and fingertip distances (36 values).
+    Measured leave-one-dataset-out, +3 points on people never seen (docs/model-cards/letters.md).
+    Inside the model, so the page's TF.js graph computes them too: web/hands.js is unchanged."""
+
+    def call(self, features):
+        points = keras.ops.reshape(features, (-1, 21, 3))
+        at = lambda index: keras.ops.take(points, np.array(index), axis=1)
+        (a0, a1), (b0, b1) = [list(zip(*side)) for side in zip(*BONE_PAIRS)]
+        u, v = at(a1) - at(a0), at(b1) - at(b0)
+        cosines = keras.ops.sum(u * v, -1) / (keras.ops.norm(u, axis=-1) * keras.ops.norm(v, axis=-1) + 1e-6)
+        first, second = zip(*POINT_PAIRS)
+        distances = keras.ops.norm(at(first) - at(second), axis=-1)
+        return keras.ops.concatenate([features, cosines, distances], -1)
+
+
+def load_model(path):
+    """A saved keypoint model (importing this module registers HandShape, which loading needs)."""
+    return keras.models.load_model(path, compile=False)
+
+
 def build_model(num_classes):
     return keras.Sequential([
         keras.Input((63,), name="landmarks"),
+        HandShape(name="hand_shape"),
         keras.layers.Dense(128, activation="relu"),
         keras.layers.Dropout(0.3),
         keras.layers.Dense(128, activation="relu"),
@@ -122,8 +156,11 @@ def decide(keypoint_probs, image_probs, found, weight, classes):
 
 
 def choose_weight(keypoint_probs, image_probs, found, y, classes):
-    scores = [np.mean(decide(keypoint_probs, image_probs, found, w, classes) == y) for w in FUSION_WEIGHTS]
-    return float(FUSION_WEIGHTS[int(np.argmax(scores))]), dict(zip(map(float, FUSION_WEIGHTS), scores))
+    """The weight with the best val accuracy; of several equally good, the middle one (a small val
+    split often ties them all, and neither ignoring the image model nor the cap is the safe pick)."""
+    scores = np.array([np.mean(decide(keypoint_probs, image_probs, found, w, classes) == y) for w in FUSION_WEIGHTS])
+    best = np.flatnonzero(scores == scores.max())
+    return float(FUSION_WEIGHTS[best[len(best) // 2]]), dict(zip(map(float, FUSION_WEIGHTS), scores.tolist()))
 
 
 def image_probabilities(model, data_root, paths):
@@ -137,16 +174,21 @@ def main(argv=None):
     p.add_argument("--name", required=True, help="the image model's run: runs/NAME")
     p.add_argument("--runs", default="runs")
     p.add_argument("--landmarks", default="runs/landmarks", help="folder of landmark caches")
+    p.add_argument("--extra-landmarks", nargs="*", default=[], metavar="CACHE",
+                   help="landmark caches (runs/landmarks/CACHE.npz) of more people whose hands join the "
+                        "training photos only, e.g. asl-alphabet-64-train")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     run = Path(args.runs) / args.name
     split = json.loads((run / "split.json").read_text())
     classes = split["classes"]
     datasets = [Path(root).name for root in split["data"]]
-    for dataset in datasets:
+    for dataset in datasets + args.extra_landmarks:
         if not (Path(args.landmarks) / f"{dataset}.npz").is_file():
             raise SystemExit(f"error: no landmarks for {dataset}: run `make landmarks DATA=.../{dataset}` first")
     table = load_landmarks(args.landmarks, datasets)
+    _, twins = leakage.check_split(split)  # the test photos that have a near twin in training
+    twin_free = {path for path, twin in zip(split["test"], twins) if not twin}
     parts = {}
     for part in ("train", "val", "test"):
         split[part] = covered(split[part], table)  # all of them unless a cache skipped photos (--every)
@@ -156,13 +198,23 @@ def main(argv=None):
         print(f"{part}: hands found in {found.sum()} of {len(found)} photos ({found.mean():.1%})")
 
     (x_train, f_train, y_train), (x_val, f_val, y_val), (x_test, f_test, y_test) = parts.values()
+    extra = {}
+    for cache in args.extra_landmarks:  # hands of other people, for training only
+        table = load_landmarks(args.landmarks, [cache], prefixed=False)
+        paths = [p for p in table if canonical_label(Path(p).parent.name) in classes]
+        features, found = features_for(paths, table)
+        x_train, f_train = np.concatenate([x_train, features]), np.concatenate([f_train, found])
+        labels = [classes.index(canonical_label(Path(p).parent.name)) for p in paths]
+        y_train = np.concatenate([y_train, np.array(labels, dtype=y_train.dtype)])
+        print(f"train: + hands found in {found.sum()} of {len(paths)} photos of {cache}")
+        extra[cache] = int(found.sum())
     model = train_model(x_train[f_train], y_train[f_train], x_val[f_val], y_val[f_val], len(classes),
                         seed=args.seed, verbose=2)
     image_model = keras.models.load_model(run / "model.keras", compile=False)
     probs = {part: (model.predict(parts[part][0], verbose=0),
                     image_probabilities(image_model, split["data_root"], split[part])) for part in ("val", "test")}
     weight, val_scores = choose_weight(*probs["val"], f_val, y_val, classes)
-    report = {"fusion_image_weight": weight, "val_accuracy_by_weight": val_scores,
+    report = {"fusion_image_weight": weight, "val_accuracy_by_weight": val_scores, "extra_training_landmarks": extra,
               "hands_found": {part: float(parts[part][1].mean()) for part in parts}}
     for part, (_, found, y) in (("val", parts["val"]), ("test", parts["test"])):
         kp, img = probs[part]
@@ -171,6 +223,11 @@ def main(argv=None):
             "keypoints": float(np.mean(np.where(found, kp.argmax(1), -1) == y)),  # no hand: wrong
             "fused": float(np.mean(decide(kp, img, found, weight, classes) == y)),
         }
+    kp, img = probs["test"]
+    alone = np.array([p in twin_free for p in split["test"]])  # the honest in-domain number
+    report["test_without_near_twins"] = {
+        "n": int(alone.sum()), "image": float(np.mean((img.argmax(1) == y_test)[alone])),
+        "fused": float(np.mean((decide(kp, img, f_test, weight, classes) == y_test)[alone]))}
     print(json.dumps(report, indent=2))
     partial = run / "keypoints.partial.keras"
     model.save(partial)

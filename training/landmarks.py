@@ -86,14 +86,20 @@ def extract(data_dir, out, every=1):
     print(f"wrote {out}")
 
 
+def cache_name(data_dir):
+    folder = Path(data_dir).resolve()
+    return f"{folder.parent.name}-{folder.name}" if folder.name in ("train", "test") else folder.name
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="folder with one sub-folder of photos per class")
-    p.add_argument("--out", help="cache file (default runs/landmarks/<data folder name>.npz)")
+    p.add_argument("--out", help="cache file (default runs/landmarks/NAME.npz: the data folder's name, "
+                                 "with its parent's for a train/ or test/ folder: asl-alphabet-64-train)")
     p.add_argument("--every", type=int, default=1, help="only every Nth photo (sorted by class and name)")
     args = p.parse_args(argv)
     data_dir = Path(args.data)
-    out = Path(args.out) if args.out else Path("runs/landmarks") / f"{data_dir.resolve().name}.npz"
+    out = Path(args.out) if args.out else Path("runs/landmarks") / f"{cache_name(data_dir)}.npz"
     try:
         extract(data_dir, out, args.every)
     except DatasetError as error:

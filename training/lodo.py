@@ -20,23 +20,37 @@ import numpy as np
 from training import data
 from training.keypoints import choose_weight, covered, decide, features_for, load_landmarks, train_model
 
-# name -> (landmark cache, data folder relative to SIGNCAM_DATA)
+# name -> (landmark cache it is tested on, data folder relative to SIGNCAM_DATA, more caches of the
+# same people that join it when it is a training set)
 LETTER_SETS = {
-    "asl-letters": ("asl-letters", "asl-letters"),
-    "asl-letters-multisigner": ("asl-letters-multisigner", "asl-letters-multisigner"),
-    "asl-alphabet-64": ("asl-alphabet-64-test", "asl-alphabet-64/test"),
+    "asl-letters": ("asl-letters", "asl-letters", []),
+    "asl-letters-multisigner": ("asl-letters-multisigner", "asl-letters-multisigner", []),
+    "asl-alphabet-64": ("asl-alphabet-64-test", "asl-alphabet-64/test", ["asl-alphabet-64-train"]),
 }
 
 
-def cache_rows(cache_dir, name):
-    """(relative paths, labels, features, found) for one letter set."""
-    cache_name, _ = LETTER_SETS[name]
+def cache_rows(cache_dir, cache_name):
+    """(relative paths, labels, features, found) for one landmark cache."""
     stored = np.load(Path(cache_dir) / f"{cache_name}.npz")
     paths = [str(p) for p in stored["paths"]]
     table = load_landmarks(cache_dir, [cache_name])
     features, found = features_for(paths, table)
     labels = [data.canonical_label(Path(p).parent.name) for p in paths]
     return paths, labels, features, found
+
+
+def training_rows(cache_dir, name):
+    """cache_rows of a set's own cache and its extra caches (whose paths get the cache's name)."""
+    tested_on, _, extra = LETTER_SETS[name]
+    rows = [cache_rows(cache_dir, tested_on)]
+    for cache_name in extra:
+        if (Path(cache_dir) / f"{cache_name}.npz").is_file():
+            paths, labels, features, found = cache_rows(cache_dir, cache_name)
+            rows.append(([f"{cache_name}/{p}" for p in paths], labels, features, found))
+        else:
+            print(f"note: no {cache_dir}/{cache_name}.npz: {name} trains on its {tested_on} landmarks alone")
+    paths, labels, features, found = zip(*rows)
+    return sum(paths, []), sum(labels, []), np.concatenate(features), np.concatenate(found)
 
 
 def image_model_for(held_out, image_runs, runs_dir):
@@ -59,7 +73,8 @@ def main(argv=None):
     p.add_argument("--data", default=os.environ.get("SIGNCAM_DATA", "../shared/data"))
     args = p.parse_args(argv)
 
-    rows = {name: cache_rows(args.landmarks, name) for name in LETTER_SETS}
+    tests = {name: cache_rows(args.landmarks, LETTER_SETS[name][0]) for name in LETTER_SETS}
+    rows = {name: training_rows(args.landmarks, name) for name in LETTER_SETS}
     classes = sorted({label for _, labels, _, _ in rows.values() for label in labels})
     summary = {}
     for held_out in LETTER_SETS:
@@ -78,7 +93,7 @@ def main(argv=None):
         train, val = train[found[train]], val[found[val]]
         model = train_model(x[train], y[train], x[val], y[val], len(classes))
 
-        test_paths, test_labels, test_x, test_found = rows[held_out]
+        test_paths, test_labels, test_x, test_found = tests[held_out]
         y_test = np.array([classes.index(label) for label in test_labels])
         keypoint_probs = model.predict(test_x, batch_size=512, verbose=0)
         result = {"trained_on": train_sets, "n_test": len(y_test), "hands_found": float(test_found.mean()),

@@ -1,0 +1,62 @@
+"""training.keypoints on a real (small) run: landmarks of its photos, extra hands of other people
+for training only, the fusion weight chosen on val, and its report."""
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from training import keypoints
+
+HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
+
+
+def extract_landmarks(photos, out, tmp_path):
+    """MediaPipe landmarks of these photos (absolute paths), keyed CLASS/FILE like a split."""
+    tree = tmp_path / out.stem
+    for photo in photos:
+        (tree / photo.parent.name).mkdir(parents=True, exist_ok=True)
+        (tree / photo.parent.name / photo.name).symlink_to(photo)
+    if not HANDS_PYTHON.exists():
+        pytest.fail("no .venv-hands: `make test` creates it (MediaPipe for training.landmarks)")
+    subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(tree), "--out", str(out)],
+                   cwd=ROOT, check=True, capture_output=True)
+    return np.load(out)
+
+
+def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_model, tmp_path):
+    source, _ = smoke_model
+    run = tmp_path / "runs" / "smoke"
+    shutil.copytree(source, run)  # the fixture's run is shared: keep its folder as export tests expect it
+    split = json.loads((run / "split.json").read_text())
+    root = ROOT / split["data_root"]
+    landmarks = tmp_path / "landmarks"
+    landmarks.mkdir()
+    in_run = [root / p for part in ("train", "val", "test") for p in split[part]]
+    extract_landmarks(in_run, landmarks / "sign-digits.npz", tmp_path)
+    # Photos of other students, outside the run's split: hands for training only.
+    others = [p for c in split["classes"] for p in sorted((root / c).iterdir())[-3:] if p not in in_run]
+    extra = extract_landmarks(others, landmarks / "other-students.npz", tmp_path)
+
+    keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks),
+                    "--extra-landmarks", "other-students"])
+
+    report = json.loads((run / "keypoints.json").read_text())
+    assert report["extra_training_landmarks"] == {"other-students": int((~np.isnan(extra["points"][:, 0, 0])).sum())}
+    assert report["fusion_image_weight"] in keypoints.FUSION_WEIGHTS and report["fusion_image_weight"] <= 0.5
+    assert report["val_accuracy_by_weight"][str(report["fusion_image_weight"])] == max(report["val_accuracy_by_weight"].values())
+    assert 0 < report["test_without_near_twins"]["n"] <= len(split["test"])
+    assert report["hands_found"]["test"] > 0.8
+    model = keypoints.load_model(run / "keypoints.keras")
+    assert any(isinstance(layer, keypoints.HandShape) for layer in model.layers)
+    assert model.output_shape[-1] == len(split["classes"])
+    assert report["test"]["keypoints"] > 0.3  # 10 classes: chance is 0.1; hands of digits are easy
+
+
+def test_keypoint_training_names_a_missing_landmark_cache(smoke_model, tmp_path):
+    source, _ = smoke_model
+    shutil.copytree(source, tmp_path / "smoke")
+    with pytest.raises(SystemExit, match="no landmarks for sign-digits"):
+        keypoints.main(["--name", "smoke", "--runs", str(tmp_path), "--landmarks", str(tmp_path / "none")])
