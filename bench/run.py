@@ -64,7 +64,7 @@ def keypoint_bytes(folder, metadata):
 
 
 def baseline(num_classes, size):
-    """runs/bench/tm-N/ (built on first use, ~30 s): the Teachable-Machine-equivalent model."""
+    """runs/bench/tm-N-224/ (built on first use, ~30 s): the Teachable-Machine-equivalent model."""
     folder = TM_RUNS / f"tm-{num_classes}-{size}"
     if not (folder / "bench.json").is_file():
         print(f"building the Teachable-Machine-equivalent baseline with {num_classes} classes -> {folder}")

@@ -185,7 +185,8 @@ def main(argv=None):
     datasets = [Path(root).name for root in split["data"]]
     for dataset in datasets + args.extra_landmarks:
         if not (Path(args.landmarks) / f"{dataset}.npz").is_file():
-            raise SystemExit(f"error: no landmarks for {dataset}: run `make landmarks DATA=.../{dataset}` first")
+            raise SystemExit(f"error: no landmarks for {dataset}: run `make landmarks DATA=FOLDER` on its photos first "
+                             f"(the cache is named after the folder: {dataset}.npz)")
     table = load_landmarks(args.landmarks, datasets)
     _, twins = leakage.check_split(split)  # the test photos that have a near twin in training
     twin_free = {path for path, twin in zip(split["test"], twins) if not twin}

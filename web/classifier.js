@@ -144,12 +144,19 @@ class Classifier {
     return Array.from(values);
   }
 
-  /** Top-k [{label, probability}], best first. */
-  async classify(source, topk = 3) {
+  /** Probabilities for every label, in metadata order. The read-back is asynchronous, so on a GPU the
+   * page stays responsive while the model runs (the live loop uses this). */
+  async probabilities(source) {
     const probabilities = tf.tidy(() => this.model.predict(toModelInput(source, this.size)));
     const values = await probabilities.data();
     probabilities.dispose();
-    return Array.from(values, (probability, i) => ({ label: this.labels[i], probability }))
+    return Array.from(values);
+  }
+
+  /** Top-k [{label, probability}], best first. */
+  async classify(source, topk = 3) {
+    const values = await this.probabilities(source);
+    return values.map((probability, i) => ({ label: this.labels[i], probability }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, topk);
   }

@@ -53,7 +53,7 @@ class Recogniser {
     const width = source.videoWidth || source.width, height = source.videoHeight || source.height;
     const hand = this.tracker
       ? await (photo ? this.tracker.detectPhoto(source) : this.tracker.detect(source)) : null;
-    const imageProbabilities = this.image.predictProbabilities(source);
+    const imageProbabilities = await this.image.probabilities(source);
     if (!this.tracker) {
       return { top: ranked(imageProbabilities, this.labels, topk), recogniser: 'image', hand: null };
     }
@@ -63,7 +63,9 @@ class Recogniser {
       return { top: [{ label: NOTHING, probability: 1 - top[0].probability }], recogniser: 'no hand', hand };
     }
     const features = normalise(hand.points, width, height);
-    const keypointProbabilities = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])).dataSync());
+    const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])));
+    const keypointProbabilities = await output.data();
+    output.dispose();
     const fused = keypointProbabilities.map((p, i) => (p + this.weight * imageProbabilities[i]) / (1 + this.weight));
     const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
     return { top: ranked(fused, this.labels, topk), recogniser: 'hand shape + image', hand, keypointLabel };
