@@ -141,3 +141,29 @@ def test_split_is_seeded_and_plain_stratified_without_frame_numbers():
     assert first["frame_block"] == 0
     assert [sum(labels[i] == c for i in first["test"]) for c in "AB"] == [15, 15]
     assert [sum(labels[i] == c for i in first["val"]) for c in "AB"] == [15, 15]
+
+
+def test_sign_digits_splits_by_student_so_test_students_are_never_seen(shared_data):
+    # sign-digits numbers its photos student by student (IMG_1118 a student's 0, IMG_1119 the same
+    # student's 1, ...): grouped that way, 218 students, most with all ten digits.
+    paths, labels, _ = data.list_images(shared_data / "sign-digits")
+    groups = data.signer_groups(paths, labels)
+    members = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
+    assert 210 <= len(members) <= 230
+    full = [m for m in members.values() if sorted(labels[i] for i in m) == [str(d) for d in range(10)]]
+    assert len(full) >= 0.8 * len(members)
+
+    split = data.split_dataset(paths, labels, groups=groups)
+    side = {i: part for part in ("train", "val", "test") for i in split[part]}
+    assert sorted(side) == list(range(len(paths)))
+    assert all(len({side[i] for i in m}) == 1 for m in members.values())  # no student on two sides
+    test_labels = [labels[i] for i in split["test"]]
+    assert 0.13 <= len(test_labels) / len(paths) <= 0.17
+    assert min(test_labels.count(str(d)) for d in range(10)) >= 20  # every digit tested
+
+
+def test_split_by_signer_needs_numbered_file_names(tmp_path):
+    with pytest.raises(data.DatasetError, match="cannot split by signer"):
+        data.split_by_source(["a/x.jpg", "b/y.jpg"], ["a", "b"], ["set", "set"], by_signer=True)

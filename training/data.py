@@ -300,15 +300,48 @@ def frame_index(path):
     return int(match.group(1)) if match else None
 
 
-def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, frame_block=FRAME_BLOCK):
+def signer_groups(paths, labels):
+    """One group id per photo, one group per person, for a set numbered in the order its people were
+    photographed, each signing every class in turn (sign-digits: IMG_1118 is a student's 0, IMG_1119
+    the same student's 1, ...): a new person starts where the class does not rise or the numbers
+    jump. None when some file name ends in no number."""
+    if not all(frame_index(p) is not None for p in paths):
+        return None
+    classes = sorted(set(labels))
+    groups, person, previous = [0] * len(paths), -1, None
+    for i in sorted(range(len(paths)), key=lambda i: frame_index(paths[i])):
+        number, rank = frame_index(paths[i]), classes.index(labels[i])
+        if previous is None or rank <= previous[1] or number - previous[0] > 3:
+            person += 1
+        groups[i], previous = person, (number, rank)
+    return groups
+
+
+def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, frame_block=FRAME_BLOCK,
+                  groups=None):
     """Stratified split into train/val/test index lists.
 
     When every file name ends in a number, whole blocks of frame_block consecutive numbers go to
     one side, so near-identical neighbouring video frames never straddle train and test.
+    groups (a key per photo, e.g. signer_groups()): each group goes whole to one side, in every
+    class at once, so the test photos are of people never seen in training.
     """
-    numbered = frame_block > 0 and all(frame_index(p) is not None for p in paths)
     rng = np.random.default_rng(seed)
     split = {"train": [], "val": [], "test": []}
+    if groups is not None:
+        members = {}
+        for i, group in enumerate(groups):
+            members.setdefault(group, []).append(i)
+        quota = {"test": round(len(paths) * test_fraction), "val": round(len(paths) * val_fraction)}
+        taken = {"test": 0, "val": 0}
+        keys = sorted(members)
+        rng.shuffle(keys)
+        for key in keys:
+            part = next((p for p in ("test", "val") if taken[p] < quota[p]), "train")
+            taken[part] = taken.get(part, 0) + len(members[key])
+            split[part] += members[key]
+        return {**{part: sorted(indices) for part, indices in split.items()}, "frame_block": 0}
+    numbered = frame_block > 0 and all(frame_index(p) is not None for p in paths)
     for label in sorted(set(labels)):
         groups = {}
         for i, l in enumerate(labels):
@@ -329,13 +362,18 @@ def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, 
     return split
 
 
-def split_by_source(paths, labels, sources, seed=0):
-    """split_dataset within each source dataset (each has its own frame numbering), merged."""
+def split_by_source(paths, labels, sources, seed=0, by_signer=False):
+    """split_dataset within each source dataset (each has its own frame numbering), merged.
+    by_signer: whole people to one side (signer_groups), for sets numbered person by person."""
     merged = {"train": [], "val": [], "test": []}
     blocks = set()
     for source in dict.fromkeys(sources):
         members = [i for i, s in enumerate(sources) if s == source]
-        part = split_dataset([paths[i] for i in members], [labels[i] for i in members], seed=seed)
+        source_paths, source_labels = [paths[i] for i in members], [labels[i] for i in members]
+        groups = signer_groups(source_paths, source_labels) if by_signer else None
+        if by_signer and groups is None:
+            raise DatasetError(f"{source}: cannot split by signer: its file names do not all end in a number")
+        part = split_dataset(source_paths, source_labels, seed=seed, groups=groups)
         blocks.add(part["frame_block"])
         for name in merged:
             merged[name] += [members[i] for i in part[name]]

@@ -61,7 +61,7 @@ def metadata(name, run, model, quantize):
         "n_test": metrics["n_test"],
         "leakage": metrics.get("leakage"),  # near twins of test photos in training (training/leakage.py)
         # Enough to recompute the test split: training.data.split_dataset(paths, labels, seed, ...).
-        "split": {"seed": split["seed"], "frame_block": split["frame_block"]},
+        "split": {"seed": split["seed"], "frame_block": split["frame_block"], "by_signer": split.get("by_signer", False)},
         "trained_on": {"dataset": " + ".join(datasets), "datasets": datasets,
                        "homepages": [DATASET_HOMEPAGES.get(d) for d in datasets],
                        "n_train": metrics["n_train"], "n_val": metrics["n_val"]},

@@ -41,6 +41,8 @@ def parse_args(argv=None):
     p.add_argument("--label-smoothing", type=float, default=0.1)
     p.add_argument("--no-augment", action="store_true", help="fine-tune on the photos as they are (for comparison)")
     p.add_argument("--patience", type=int, default=4, help="early stopping patience in epochs")
+    p.add_argument("--split-by-signer", action="store_true",
+                   help="test on people never seen in training (sets numbered person by person: sign-digits)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--limit-per-class", type=int, default=0, help="use at most N photos per class (smoke runs)")
     return p.parse_args(argv)
@@ -117,11 +119,15 @@ def main(argv=None):
     images, kept = data.read_images(paths, args.size)
     paths, labels, sources = ([items[i] for i in kept] for items in (paths, labels, sources))
     y = np.array([classes.index(label) for label in labels])
-    split = data.split_by_source(paths, labels, sources, seed=args.seed)
+    try:
+        split = data.split_by_source(paths, labels, sources, seed=args.seed, by_signer=args.split_by_signer)
+    except data.DatasetError as error:
+        raise SystemExit(f"error: {error}")
     roots = [str(Path(root).resolve()) for root in args.data]
     data_root = data.common_root(roots)  # split.json paths are relative to this (a CSV's folder for a CSV)
     split_record = {
         "data": roots, "data_root": data_root, "seed": args.seed, "frame_block": split["frame_block"],
+        "by_signer": args.split_by_signer,
         "classes": classes,
         **{part: [os.path.relpath(data.resolve_path(paths[i]), data_root) for i in split[part]]
            for part in ("train", "val", "test")},
@@ -132,7 +138,8 @@ def main(argv=None):
         raise SystemExit(f"error: too few photos to set any aside for validation and testing; give each class "
                          f"at least {data.MIN_TESTABLE} (--limit-per-class {args.limit_per_class or 'unset'})")
     print(f"{len(classes)} classes; {len(train)} train, {len(val)} val, {len(test)} test photos"
-          f"{' (grouped by frame blocks of %d)' % split['frame_block'] if split['frame_block'] else ''}")
+          f"{' (grouped by frame blocks of %d)' % split['frame_block'] if split['frame_block'] else ''}"
+          f"{' (whole people to one side)' if args.split_by_signer else ''}")
 
     weights = None if args.weights == "none" else args.weights
     backbone = build_backbone(args.alpha, args.size, weights)
