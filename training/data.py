@@ -317,6 +317,20 @@ def signer_groups(paths, labels):
     return groups
 
 
+def deal(members, rng, val_fraction, test_fraction, split):
+    """Whole groups (key -> photo indices), in random order, to test and val until each holds its
+    share of these photos; the rest to train. Adds to split (part -> indices)."""
+    total = sum(len(m) for m in members.values())
+    quota = {"test": round(total * test_fraction), "val": round(total * val_fraction)}
+    taken = {"test": 0, "val": 0, "train": 0}
+    keys = sorted(members)
+    rng.shuffle(keys)
+    for key in keys:
+        part = next((p for p in ("test", "val") if taken[p] < quota[p]), "train")
+        taken[part] += len(members[key])
+        split[part] += members[key]
+
+
 def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, frame_block=FRAME_BLOCK,
                   groups=None):
     """Stratified split into train/val/test index lists.
@@ -328,35 +342,18 @@ def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, 
     """
     rng = np.random.default_rng(seed)
     split = {"train": [], "val": [], "test": []}
+    numbered = groups is None and frame_block > 0 and all(frame_index(p) is not None for p in paths)
     if groups is not None:
         members = {}
         for i, group in enumerate(groups):
             members.setdefault(group, []).append(i)
-        quota = {"test": round(len(paths) * test_fraction), "val": round(len(paths) * val_fraction)}
-        taken = {"test": 0, "val": 0}
-        keys = sorted(members)
-        rng.shuffle(keys)
-        for key in keys:
-            part = next((p for p in ("test", "val") if taken[p] < quota[p]), "train")
-            taken[part] = taken.get(part, 0) + len(members[key])
-            split[part] += members[key]
-        return {**{part: sorted(indices) for part, indices in split.items()}, "frame_block": 0}
-    numbered = frame_block > 0 and all(frame_index(p) is not None for p in paths)
-    for label in sorted(set(labels)):
-        groups = {}
+        deal(members, rng, val_fraction, test_fraction, split)
+    for label in sorted(set(labels)) if groups is None else []:
+        members = {}
         for i, l in enumerate(labels):
             if l == label:
-                key = frame_index(paths[i]) // frame_block if numbered else i
-                groups.setdefault(key, []).append(i)
-        n_members = sum(len(g) for g in groups.values())
-        quota = {"test": round(n_members * test_fraction), "val": round(n_members * val_fraction)}
-        taken = {"test": 0, "val": 0}
-        keys = sorted(groups)
-        rng.shuffle(keys)
-        for key in keys:
-            part = next((p for p in ("test", "val") if taken[p] < quota[p]), "train")
-            taken[part] = taken.get(part, 0) + len(groups[key])
-            split[part] += groups[key]
+                members.setdefault(frame_index(paths[i]) // frame_block if numbered else i, []).append(i)
+        deal(members, rng, val_fraction, test_fraction, split)
     split = {part: sorted(indices) for part, indices in split.items()}
     split["frame_block"] = frame_block if numbered else 0
     return split
