@@ -2,28 +2,21 @@
 for training only, the fusion weight chosen on val, and its report."""
 import json
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, extract_landmarks
 from training import keypoints
 
-HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
 
-
-def extract_landmarks(photos, out, tmp_path):
+def landmarks_of(photos, out, tmp_path):
     """MediaPipe landmarks of these photos (absolute paths), keyed CLASS/FILE like a split."""
     tree = tmp_path / out.stem
     for photo in photos:
         (tree / photo.parent.name).mkdir(parents=True, exist_ok=True)
         (tree / photo.parent.name / photo.name).symlink_to(photo)
-    if not HANDS_PYTHON.exists():
-        pytest.fail("no .venv-hands: `make test` creates it (MediaPipe for training.landmarks)")
-    subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(tree), "--out", str(out)],
-                   cwd=ROOT, check=True, capture_output=True)
-    return np.load(out)
+    return extract_landmarks(tree, out)
 
 
 def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_model, tmp_path):
@@ -35,10 +28,10 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     landmarks = tmp_path / "landmarks"
     landmarks.mkdir()
     in_run = [root / p for part in ("train", "val", "test") for p in split[part]]
-    extract_landmarks(in_run, landmarks / "sign-digits.npz", tmp_path)
+    landmarks_of(in_run, landmarks / "sign-digits.npz", tmp_path)
     # Photos of other students, outside the run's split: hands for training only.
     others = [p for c in split["classes"] for p in sorted((root / c).iterdir())[-3:] if p not in in_run]
-    extra = extract_landmarks(others, landmarks / "other-students.npz", tmp_path)
+    extra = landmarks_of(others, landmarks / "other-students.npz", tmp_path)
 
     keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks),
                     "--extra-landmarks", "other-students"])

@@ -348,12 +348,13 @@ def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, 
         for i, group in enumerate(groups):
             members.setdefault(group, []).append(i)
         deal(members, rng, val_fraction, test_fraction, split)
-    for label in sorted(set(labels)) if groups is None else []:
-        members = {}
-        for i, l in enumerate(labels):
-            if l == label:
-                members.setdefault(frame_index(paths[i]) // frame_block if numbered else i, []).append(i)
-        deal(members, rng, val_fraction, test_fraction, split)
+    else:
+        for label in sorted(set(labels)):
+            members = {}
+            for i, l in enumerate(labels):
+                if l == label:
+                    members.setdefault(frame_index(paths[i]) // frame_block if numbered else i, []).append(i)
+            deal(members, rng, val_fraction, test_fraction, split)
     split = {part: sorted(indices) for part, indices in split.items()}
     split["frame_block"] = frame_block if numbered else 0
     return split

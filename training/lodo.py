@@ -39,10 +39,10 @@ def cache_rows(cache_dir, cache_name):
     return paths, labels, features, found
 
 
-def training_rows(cache_dir, name):
-    """cache_rows of a set's own cache and its extra caches (whose paths get the cache's name)."""
+def training_rows(cache_dir, name, tested_rows):
+    """A set's own cache_rows (tested_rows) and its extra caches' (whose paths get the cache's name)."""
     tested_on, _, extra = LETTER_SETS[name]
-    rows = [cache_rows(cache_dir, tested_on)]
+    rows = [tested_rows]
     for cache_name in extra:
         if (Path(cache_dir) / f"{cache_name}.npz").is_file():
             paths, labels, features, found = cache_rows(cache_dir, cache_name)
@@ -74,7 +74,7 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     tests = {name: cache_rows(args.landmarks, LETTER_SETS[name][0]) for name in LETTER_SETS}
-    rows = {name: training_rows(args.landmarks, name) for name in LETTER_SETS}
+    rows = {name: training_rows(args.landmarks, name, tests[name]) for name in LETTER_SETS}
     classes = sorted({label for _, labels, _, _ in rows.values() for label in labels})
     summary = {}
     for held_out in LETTER_SETS:
