@@ -32,6 +32,10 @@ def test_a_split_with_re_encoded_copies_is_caught_and_written_to_metrics(shared_
     assert result["val"]["near_twin_share"] == 0
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["accuracy"] == 0.5 and metrics["leakage"]["test"]["n"] == 50
+    # Which photos are twins, for later steps: checked once, then read back.
+    assert leakage.test_twins(run) == {f"3/copy-{p.stem}.jpg" for p in photos}
+    (run / "split.json").unlink()  # a second call must not check again
+    assert len(leakage.test_twins(run)) == 40
 
 
 def test_frame_blocks_pass_where_a_random_split_of_video_frames_leaks(shared_data, tmp_path):

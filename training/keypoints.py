@@ -188,8 +188,7 @@ def main(argv=None):
             raise SystemExit(f"error: no landmarks for {dataset}: run `make landmarks DATA=FOLDER` on its photos first "
                              f"(the cache is named after the folder: {dataset}.npz)")
     table = load_landmarks(args.landmarks, datasets)
-    _, twins = leakage.check_split(split)  # the test photos that have a near twin in training
-    twin_free = {path for path, twin in zip(split["test"], twins) if not twin}
+    twins = leakage.test_twins(run)  # the test photos that have a near twin in training
     parts = {}
     for part in ("train", "val", "test"):
         split[part] = covered(split[part], table)  # all of them unless a cache skipped photos (--every)
@@ -225,7 +224,7 @@ def main(argv=None):
             "fused": float(np.mean(decide(kp, img, found, weight, classes) == y)),
         }
     kp, img = probs["test"]
-    alone = np.array([p in twin_free for p in split["test"]])  # the honest in-domain number
+    alone = np.array([p not in twins for p in split["test"]])  # the honest in-domain number
     report["test_without_near_twins"] = {
         "n": int(alone.sum()), "image": float(np.mean((img.argmax(1) == y_test)[alone])),
         "fused": float(np.mean((decide(kp, img, f_test, weight, classes) == y_test)[alone]))}

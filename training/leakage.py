@@ -89,6 +89,25 @@ def check_split(split):
     return report, twins
 
 
+def write_test_twins(run, split, twins):
+    """runs/NAME/test_twins.json: the test photos (split.json paths) with a near twin in training,
+    so that later steps (training.keypoints) score the twin-free photos without a second pass."""
+    path = Path(run) / "test_twins.json"
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps([p for p, twin in zip(split["test"], twins) if twin], indent=0) + "\n")
+    os.replace(partial, path)
+
+
+def test_twins(run):
+    """The set of runs/NAME's test photos with a near twin in training (checked and written now for
+    runs older than test_twins.json)."""
+    path = Path(run) / "test_twins.json"
+    if not path.is_file():
+        split = json.loads((Path(run) / "split.json").read_text())
+        write_test_twins(run, split, check_split(split)[1])
+    return set(json.loads(path.read_text()))
+
+
 def check_run(run):
     """check_split for runs/NAME, with the image model's accuracy on the test photos that have no
     near twin, added to its metrics.json (training.train does this itself for new runs)."""

@@ -197,6 +197,7 @@ def main(argv=None):
     })
     # Leakage check: test photos with a near twin in training; the accuracy on the others.
     metrics["leakage"], twins = leakage.check_split(split_record)
+    leakage.write_test_twins(out, split_record, twins)
     free = ~twins
     twin_free_accuracy = float(np.mean(probabilities[free].argmax(1) == y[test][free])) if free.any() else None
     metrics["leakage"]["test"]["twin_free_accuracy"] = twin_free_accuracy
