@@ -18,6 +18,7 @@ TRAIN_ARGS_letters := --size 160 --limit-per-class 450 --head-epochs 25 --fine-t
 # of every 2nd photo: runs/landmarks/asl-alphabet-64-train.npz).
 EXTRA_LANDMARKS_letters := asl-alphabet-64-train
 EXTRA_PHOTOS_letters := $(SIGNCAM_DATA)/asl-alphabet-64/train
+EXTRA_EVERY_letters := 2
 # Landmarks of every 2nd asl-letters photo: its neighbouring video frames are near-duplicates, and
 # all of them tilt the keypoint model toward its one signer (leave-one-dataset-out 64.3 % vs 66.2 %).
 EVERY_asl-letters := 2
@@ -25,6 +26,7 @@ DATA ?= $(or $(DATA_$(NAME)),$(error name the photos: make train NAME=$(NAME) DA
 TRAIN_ARGS ?= $(TRAIN_ARGS_$(NAME))
 EXTRA_LANDMARKS ?= $(EXTRA_LANDMARKS_$(NAME))
 EXTRA_PHOTOS ?= $(EXTRA_PHOTOS_$(NAME))
+EXTRA_EVERY ?= $(or $(EXTRA_EVERY_$(NAME)),1)
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
@@ -54,7 +56,7 @@ train: venv
 	$(PY) -m training.train --data $(DATA) --name $(NAME) $(TRAIN_ARGS)
 	$(foreach d,$(DATA),test -f runs/landmarks/$(notdir $(d)).npz || $(MAKE) landmarks DATA=$(d);)
 	test -z "$(EXTRA_LANDMARKS)" -o -f runs/landmarks/$(EXTRA_LANDMARKS).npz || \
-		$(MAKE) landmarks DATA=$(EXTRA_PHOTOS) EVERY=2
+		$(MAKE) landmarks DATA=$(EXTRA_PHOTOS) EVERY=$(EXTRA_EVERY)
 	$(PY) -m training.keypoints --name $(NAME) --extra-landmarks $(EXTRA_LANDMARKS)
 
 # Score a model on photos it never saw: make eval MODEL=web/model/letters DATA=folder-or-csv
