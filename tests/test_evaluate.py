@@ -2,6 +2,8 @@
 code in Chromium) agrees with Python on the same photos."""
 import json
 
+import numpy as np
+
 from conftest import WEB
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import evaluate
@@ -35,3 +37,23 @@ def test_python_and_browser_evaluation_agree_on_held_out_photos(digits_test_spli
     for name in ("image", "keypoints", "fused"):
         assert abs(python[name]["accuracy"] - browser[name]["accuracy"]) <= 0.1
     assert python["image"]["accuracy"] >= 0.9
+
+
+def test_landmarks_come_from_the_folders_cache_only_when_it_covers_every_photo(shared_data, tmp_path):
+    folder = tmp_path / "asl-alphabet-64" / "test"  # cached as asl-alphabet-64-test.npz, as make landmarks names it
+    for letter in ("B", "C"):
+        photo = sorted((shared_data / "asl-alphabet-64" / "test" / letter).iterdir())[0]
+        (folder / letter).mkdir(parents=True)
+        (folder / letter / photo.name).symlink_to(photo)
+    paths = sorted(folder.glob("*/*"))
+    cache = tmp_path / "landmarks" / "asl-alphabet-64-test.npz"
+    cache.parent.mkdir()
+    marked = np.full((2, 21, 3), 0.25, np.float32)  # not what MediaPipe finds: proves the cache was read
+    np.savez(cache, paths=np.array([f"{p.parent.name}/{p.name}" for p in paths]), points=marked, size=np.array([[64, 64]] * 2))
+    points, sizes = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
+    assert np.array_equal(points, marked) and sizes.tolist() == [[64, 64]] * 2
+
+    # A cache made with --every 2 lacks the second photo: both are found afresh in .venv-hands.
+    np.savez(cache, paths=np.array([f"B/{paths[0].name}"]), points=marked[:1], size=np.array([[64, 64]]))
+    points, sizes = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
+    assert points.shape == (2, 21, 3) and not np.any(points == 0.25) and sizes.tolist() == [[64, 64]] * 2

@@ -131,24 +131,25 @@ class Recogniser:
                           if self.weight is not None and keypoints_path.is_file() else None)
 
 
-def landmarks_for(data_dir, paths):
+def landmarks_for(data_dir, paths, cache_dir=ROOT / "runs" / "landmarks"):
     """MediaPipe landmarks for these photos: the cached ones from `make landmarks` when they cover
     every photo, else extracted now in .venv-hands. Returns (points N×21×3 with NaN, sizes N×2)."""
     import subprocess
     import tempfile
 
-    cache = ROOT / "runs" / "landmarks" / f"{Path(data_dir).resolve().name}.npz"
-    if not cache.is_file():
+    from training.landmarks import cache_name
+
+    keys = [str(Path(p).relative_to(data_dir)) for p in paths]
+    cache = Path(cache_dir) / f"{cache_name(data_dir)}.npz"
+    stored = np.load(cache) if cache.is_file() else None
+    if stored is None or not set(keys) <= set(map(str, stored["paths"])):  # none, or made with --every N
         if not HANDS_PYTHON.exists():
             sys.exit("error: hand landmarks need .venv-hands: run `make landmarks DATA=...` once")
         cache = Path(tempfile.mkdtemp()) / "landmarks.npz"
         subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir),
                         "--out", str(cache)], cwd=ROOT, check=True)
-    stored = np.load(cache)
+        stored = np.load(cache)
     index = {str(p): i for i, p in enumerate(stored["paths"])}
-    keys = [str(Path(p).relative_to(data_dir)) for p in paths]
-    if any(k not in index for k in keys):
-        sys.exit(f"error: {cache} does not cover {data_dir}: delete it and run `make landmarks DATA={data_dir}`")
     rows = [index[k] for k in keys]
     return stored["points"][rows], stored["size"][rows]
 
