@@ -1,6 +1,5 @@
 """Shared fixtures: where the data is, a local web server for web/, and Chromium with a fake camera."""
 import os
-import subprocess
 from pathlib import Path
 
 import cv2
@@ -13,17 +12,6 @@ from training.browser import launch as launch_chromium
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 ARTIFACTS = ROOT / "runs" / "test-artifacts"  # screenshots and logs a test run leaves behind
-HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
-
-
-def extract_landmarks(folder, out):
-    """MediaPipe landmarks of a folder-per-class tree, by training.landmarks in .venv-hands, as the
-    cache's arrays (paths, points, size, ...)."""
-    if not HANDS_PYTHON.exists():
-        pytest.fail("no .venv-hands: `make test` creates it (MediaPipe for training.landmarks)")
-    subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(folder), "--out", str(out)],
-                   cwd=ROOT, check=True)
-    return dict(np.load(out))
 
 
 @pytest.fixture(scope="session")

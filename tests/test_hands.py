@@ -6,10 +6,11 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import ROOT, WEB, camera_frame, extract_landmarks, open_page
+from conftest import ROOT, WEB, camera_frame, open_page
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import data
 from training.keypoints import decide, load_model, normalise
+from training.landmarks import extract_in_hands_venv
 
 DIGITS = WEB / "model" / "digits"
 
@@ -25,7 +26,7 @@ def photos(shared_data, tmp_path_factory):
     for i in chosen:
         (tree / labels[i]).mkdir(exist_ok=True)
         (tree / labels[i] / paths[i].name).symlink_to(paths[i])
-    return tree, extract_landmarks(tree, tree.parent / "landmarks.npz"), metadata
+    return tree, extract_in_hands_venv(tree, tree.parent / "landmarks.npz"), metadata
 
 
 def browser_results(page, urls):
@@ -162,7 +163,7 @@ def camera_scenes(digits_test_split, tmp_path_factory):  # noqa: F811
         (tree / label).mkdir()
         for path in [p for p, l in zip(paths, labels) if l == label][:8]:
             cv2.imwrite(str(tree / label / f"{path.stem}.png"), cv2.cvtColor(frame_of(data.load_image(path)), cv2.COLOR_RGB2BGR))
-    cache = extract_landmarks(tree, tree.parent / "scenes.npz")
+    cache = extract_in_hands_venv(tree, tree.parent / "scenes.npz")
     classes = metadata["labels"]
     image_model = keras.models.load_model(ROOT / "models" / "digits.keras", compile=False)
     keypoint_model = load_model(ROOT / "models" / "digits.keypoints.keras")

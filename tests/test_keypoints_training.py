@@ -6,8 +6,9 @@ import shutil
 import numpy as np
 import pytest
 
-from conftest import ROOT, extract_landmarks
+from conftest import ROOT
 from training import keypoints
+from training.landmarks import extract_in_hands_venv
 
 
 def landmarks_of(photos, out, tmp_path):
@@ -16,7 +17,7 @@ def landmarks_of(photos, out, tmp_path):
     for photo in photos:
         (tree / photo.parent.name).mkdir(parents=True, exist_ok=True)
         (tree / photo.parent.name / photo.name).symlink_to(photo)
-    return extract_landmarks(tree, out)
+    return extract_in_hands_venv(tree, out)
 
 
 def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_model, tmp_path):

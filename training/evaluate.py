@@ -91,7 +91,6 @@ def plot_misclassified(images, y_true, probabilities, classes, path, limit=36):
 
 
 ROOT = Path(__file__).resolve().parent.parent
-HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
 
 
 class Recogniser:
@@ -134,21 +133,15 @@ class Recogniser:
 def landmarks_for(data_dir, paths, cache_dir=ROOT / "runs" / "landmarks"):
     """MediaPipe landmarks for these photos: the cached ones from `make landmarks` when they cover
     every photo, else extracted now in .venv-hands. Returns (points N×21×3 with NaN, sizes N×2)."""
-    import subprocess
     import tempfile
 
-    from training.landmarks import cache_name
+    from training.landmarks import cache_name, extract_in_hands_venv
 
     keys = [str(Path(p).relative_to(data_dir)) for p in paths]
     cache = Path(cache_dir) / f"{cache_name(data_dir)}.npz"
     stored = np.load(cache) if cache.is_file() else None
     if stored is None or not set(keys) <= set(map(str, stored["paths"])):  # none, or made with --every N
-        if not HANDS_PYTHON.exists():
-            sys.exit("error: hand landmarks need .venv-hands: run `make landmarks DATA=...` once")
-        cache = Path(tempfile.mkdtemp()) / "landmarks.npz"
-        subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir),
-                        "--out", str(cache)], cwd=ROOT, check=True)
-        stored = np.load(cache)
+        stored = extract_in_hands_venv(data_dir, Path(tempfile.mkdtemp()) / "landmarks.npz")
     index = {str(p): i for i, p in enumerate(stored["paths"])}
     rows = [index[k] for k in keys]
     return stored["points"][rows], stored["size"][rows]

@@ -13,6 +13,7 @@ The browser (web/hands.js) runs the same detector with the same settings on came
 """
 import argparse
 import os
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -84,6 +85,19 @@ def extract(data_dir, out, every=1):
                         labels=np.array(labels), points=points, size=sizes, handedness=handedness)
     os.replace(partial, out)
     print(f"wrote {out}")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
+
+
+def extract_in_hands_venv(data_dir, out):
+    """extract() from TensorFlow's side (evaluation, tests): run in .venv-hands, the cache's arrays."""
+    if not HANDS_PYTHON.exists():
+        raise SystemExit("error: hand landmarks need .venv-hands: `make landmarks DATA=...` (or `make test`) creates it")
+    subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir), "--out", str(out)],
+                   cwd=ROOT, check=True)
+    return dict(np.load(out))
 
 
 def cache_name(data_dir):
