@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, WEB, camera_frame, open_page
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import data
-from training.keypoints import decide, load_model, normalise
+from training.keypoints import decide, fuse, load_model, normalise
 from training.landmarks import extract_in_hands_venv
 
 DIGITS = WEB / "model" / "digits"
@@ -84,6 +84,22 @@ def test_browser_landmarks_and_fused_decisions_match_python(photos, site, launch
     differ = [(str(cache["paths"][i]), python_labels[i], results[i]["label"], bool(found_python[i]))
               for i in np.flatnonzero(~agree)]
     assert agree[same_path].mean() >= 0.99, f"(photo, Python, browser, Python found a hand): {differ}"
+
+
+def test_fusion_is_the_same_in_python_and_the_page(site, launch):
+    rng = np.random.default_rng(0)
+    keypoint_probs, image_probs = rng.dirichlet(np.full(29, 0.2), (2, 20))  # peaked, like real outputs
+    keypoint_probs[0, 3] = 0  # a class one model rules out entirely
+    weights = [0.0, 0.25, 0.5] * 6 + [0.1, 0.45]
+    page = open_page(launch(), site.url + "?backend=wasm")
+    browser = page.evaluate("""async ([keypoints, image, weights]) => {
+        const { fuse } = await import('./recogniser.js');
+        return keypoints.map((k, i) => fuse(k, image[i], weights[i]));
+    }""", [keypoint_probs.tolist(), image_probs.tolist(), weights])
+    python = np.stack([fuse(k[None], i[None], w)[0] for k, i, w in zip(keypoint_probs, image_probs, weights)])
+    np.testing.assert_allclose(np.array(browser), python, atol=1e-6)
+    assert (python.argmax(1) != (keypoint_probs + np.array(weights)[:, None] * image_probs).argmax(1)).any(), \
+        "these inputs no longer tell a product from a sum"
 
 
 def test_normalisation_is_the_same_in_python_and_the_page(site, launch):

@@ -48,6 +48,25 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     assert any(isinstance(layer, keypoints.HandShape) for layer in model.layers)
     assert model.output_shape[-1] == len(split["classes"])
     assert report["test"]["keypoints"] > 0.3  # 10 classes: chance is 0.1; hands of digits are easy
+    assert report["test_mirrored"]["keypoints"] > 0.3  # the same photos flipped: a left-handed signer
+
+
+def test_augmentation_mirrors_about_half_the_hands_and_keeps_their_size():
+    hand = np.zeros((21, 3), np.float32)
+    hand[1:, 0] = np.linspace(0.1, 1.0, 20)  # every point to the wrist's right
+    hand[1:, 1] = -np.linspace(0.1, 1.0, 20)
+    out = keypoints.augment(np.tile(hand.reshape(1, 63), (2000, 1))).numpy().reshape(-1, 21, 3)
+    mirrored = out[:, 20, 0] < 0  # rotation ±15° alone cannot move the fingertip past the wrist
+    assert 0.45 < mirrored.mean() < 0.55
+    np.testing.assert_allclose(np.linalg.norm(out[:, 20, :2], axis=1).mean(), np.linalg.norm(hand[20, :2]), rtol=0.05)
+
+
+def test_mirrored_landmarks_are_the_flipped_photos_points():
+    points = np.random.default_rng(0).uniform(0, 1, (21, 3)).astype(np.float32)
+    flipped = keypoints.mirrored({"A/1.jpg": (points, np.array([640, 480])), "A/2.jpg": (None, np.array([9, 9]))})
+    np.testing.assert_allclose(flipped["A/1.jpg"][0][:, 0], 1 - points[:, 0])
+    np.testing.assert_allclose(flipped["A/1.jpg"][0][:, 1:], points[:, 1:])
+    assert flipped["A/2.jpg"][0] is None
 
 
 def test_keypoint_training_names_a_missing_landmark_cache(smoke_model, tmp_path):

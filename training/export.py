@@ -82,7 +82,7 @@ def convert(model, folder, quantize):
 
 
 def keypoints_metadata(run):
-    from training.keypoints import NO_HAND_MIN_CONFIDENCE
+    from training.keypoints import FLOOR, NO_HAND_MIN_CONFIDENCE
     from training.landmarks import DETECTOR
 
     report = json.loads((run / "keypoints.json").read_text())
@@ -92,11 +92,15 @@ def keypoints_metadata(run):
                  "the model adds joint angles and fingertip distances itself",
         "extra_training_landmarks": report.get("extra_training_landmarks", {}),
         "detector": DETECTOR,
+        "fusion": f"keypoint probabilities x (image probabilities ^ fusion_image_weight), each + {FLOOR}, renormalised",
         "fusion_image_weight": report["fusion_image_weight"],  # chosen on the val split
+        "fusion_floor": FLOOR,
         "no_hand_min_confidence": NO_HAND_MIN_CONFIDENCE,
         "hands_found": report["hands_found"],
         "test_accuracy": report["test"],  # image, keypoints, fused on the test split
         "test_accuracy_without_near_twins": report.get("test_without_near_twins"),
+        "test_typed_at_default_threshold": report.get("test_speller"),  # sign photos the speller would type
+        "test_accuracy_mirrored": report.get("test_mirrored"),  # the test photos flipped: a left-handed signer
     }
 
 

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 
 from training import data
-from training.keypoints import choose_weight, covered, decide, features_for, load_landmarks, train_model
+from training.keypoints import choose_weight, covered, decide, features_for, load_landmarks, train_model, typed
 
 # name -> (landmark cache it is tested on, data folder relative to SIGNCAM_DATA, more caches of the
 # same people that join it when it is a training set)
@@ -121,7 +121,8 @@ def main(argv=None):
             weight, _ = choose_weight(model.predict(val_x, verbose=0), val_image, val_found, val_labels, classes)
             result.update(image_run=run_name, fusion_image_weight=weight,
                           image=float(np.mean(test_image.argmax(1) == y_test)),
-                          fused=float(np.mean(decide(keypoint_probs, test_image, test_found, weight, classes) == y_test)))
+                          fused=float(np.mean(decide(keypoint_probs, test_image, test_found, weight, classes) == y_test)),
+                          speller=typed(keypoint_probs, test_image, test_found, weight, classes, y_test))
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 
@@ -129,12 +130,14 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json.partial").write_text(json.dumps(summary, indent=2) + "\n")
     os.replace(out / "summary.json.partial", out / "summary.json")
-    print("\n| held out (new people, new room) | trained on | photos | hands found | image | keypoints | fused |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("\n| held out (new people, new room) | trained on | photos | hands found | image | keypoints | fused "
+          "| typed (right) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for held_out, r in summary.items():
         cell = lambda key: f"{r[key]:.1%}" if key in r else "–"
+        typed_cell = lambda t: f"{t['typed']:.1%} ({t['typed_right']:.1%})" if t else "–"
         print(f"| {held_out} | {' + '.join(r['trained_on'])} | {r['n_test']} | {r['hands_found']:.1%} | "
-              f"{cell('image')} | {cell('keypoints')} | {cell('fused')} |")
+              f"{cell('image')} | {cell('keypoints')} | {cell('fused')} | {typed_cell(r.get('speller'))} |")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // The recogniser: one decision per frame from the image model and, when a hand is found, the
-// keypoint model fused with it. Mirrors training/keypoints.py's decide():
-//   hand found: keypoint probabilities + w × image probabilities (w from metadata, chosen on val)
+// keypoint model fused with it. Mirrors training/keypoints.py's recognise():
+//   hand found: keypoint probabilities × image probabilities^w, renormalised (w from metadata, chosen
+//               on val): a product, so the image model's "surely not that letter" counts
 //   no hand:    the image model alone if it is sure (MediaPipe misses some closed fists), else nothing.
 // A model folder without keypoints/ (or landmarks turned off) uses the image model alone.
 
@@ -25,6 +26,16 @@ async function loadKeypointModel(folderUrl, metadata) {
   }
 }
 
+/** training/keypoints.py fuse(): keypoints × image^weight, renormalised; in logs so small numbers survive. */
+export function fuse(keypointProbabilities, imageProbabilities, weight, floor = 1e-6) {
+  const logs = Array.from(keypointProbabilities, (p, i) =>
+    Math.log(p + floor) + weight * Math.log(imageProbabilities[i] + floor));
+  const top = Math.max(...logs);
+  const scores = logs.map((value) => Math.exp(value - top));
+  const total = scores.reduce((sum, value) => sum + value, 0);
+  return scores.map((value) => value / total);
+}
+
 /** Load a model folder. options.landmarks: use hand landmarks when the folder has a keypoint model. */
 export async function loadRecogniser(folderUrl, { landmarks = true } = {}) {
   const image = await load(folderUrl);
@@ -44,6 +55,7 @@ class Recogniser {
     this.labels = image.labels;
     this.metadata = image.metadata;
     this.weight = info?.fusion_image_weight ?? 0;
+    this.floor = info?.fusion_floor ?? 1e-6;
     this.minImageConfidence = info?.no_hand_min_confidence ?? 0;
     this.usesHands = Boolean(tracker);
   }
@@ -66,7 +78,7 @@ class Recogniser {
     const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])));
     const keypointProbabilities = await output.data();
     output.dispose();
-    const fused = keypointProbabilities.map((p, i) => (p + this.weight * imageProbabilities[i]) / (1 + this.weight));
+    const fused = fuse(keypointProbabilities, imageProbabilities, this.weight, this.floor);
     const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
     return { top: ranked(fused, this.labels, topk), recogniser: 'hand shape + image', hand, keypointLabel };
   }
