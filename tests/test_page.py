@@ -32,7 +32,7 @@ def test_shipped_digits_model_scores_in_the_browser_what_its_card_says(digits_te
         const out = [];
         for (const url of urls) {
             const bitmap = await createImageBitmap(await (await fetch(url)).blob());
-            const probabilities = window.signcam.classifier.predictProbabilities(bitmap);
+            const probabilities = await window.signcam.classifier.probabilities(bitmap);
             out.push(window.signcam.classifier.labels[probabilities.indexOf(Math.max(...probabilities))]);
         }
         return out;

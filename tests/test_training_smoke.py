@@ -38,7 +38,7 @@ def test_conversion_writes_a_described_model_folder(smoke_model):
 
 def page_probabilities(page, pixels):
     """Run RGB pixels (H×W×3 uint8) through the page's own canvas -> preprocessing -> model path."""
-    return page.evaluate("""([b64, height, width]) => {
+    return page.evaluate("""async ([b64, height, width]) => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const rgba = new Uint8ClampedArray(height * width * 4);
         for (let i = 0; i < height * width; i++) {
@@ -48,7 +48,7 @@ def page_probabilities(page, pixels):
         const canvas = document.createElement('canvas');
         canvas.width = width; canvas.height = height;
         canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
-        return window.signcam.classifier.predictProbabilities(canvas);
+        return await window.signcam.classifier.probabilities(canvas);
     }""", [base64.b64encode(pixels.tobytes()).decode(), *pixels.shape[:2]])
 
 

@@ -199,7 +199,7 @@ def browser_predictions(recogniser, paths, data_dir):
                     canvas.width = bitmap.width;
                     canvas.height = bitmap.height;
                     canvas.getContext('2d').drawImage(bitmap, 0, 0);
-                    const probabilities = recogniser.image.predictProbabilities(canvas);
+                    const probabilities = await recogniser.image.probabilities(canvas);
                     out.image.push(probabilities.indexOf(Math.max(...probabilities)));
                     if (!recogniser.usesHands) continue;
                     const result = await recogniser.recognise(canvas, { photo: true });
@@ -295,8 +295,10 @@ def main(argv=None):
     predict = browser_predictions if args.browser else python_predictions
     predictions = predict(recogniser, paths, data_dir)
 
+    from training.keypoints import nothing_index  # loaded by Recogniser already
+
     shipped = "fused" if "fused" in predictions else "image"
-    nothing = classes.index("nothing") if "nothing" in classes else -1
+    nothing = nothing_index(classes)
     result = {}
     for name in ("image", "keypoints", "fused"):
         if name in predictions:

@@ -164,6 +164,11 @@ def fuse(keypoint_probs, image_probs, weight):
     return fused / fused.sum(-1, keepdims=True)
 
 
+def nothing_index(classes):
+    """The 'nothing' class, or -1 ('no sign') for a model without one (digits)."""
+    return classes.index("nothing") if "nothing" in classes else -1
+
+
 def recognise(keypoint_probs, image_probs, found, weight, classes):
     """What web/recogniser.js says per photo: (class index, or -1 for 'no sign' where the model has
     no 'nothing' class; and the probability the page shows, which the speller compares with its bar).
@@ -174,7 +179,7 @@ def recognise(keypoint_probs, image_probs, found, weight, classes):
     """
     fused = fuse(keypoint_probs, image_probs, weight)
     image_sure = image_probs.max(1) >= NO_HAND_MIN_CONFIDENCE
-    nothing = classes.index("nothing") if "nothing" in classes else -1
+    nothing = nothing_index(classes)
     label = np.where(found, fused.argmax(1), np.where(image_sure, image_probs.argmax(1), nothing))
     probability = np.where(found, fused.max(1), np.where(image_sure, image_probs.max(1), 1 - image_probs.max(1)))
     return label, probability
@@ -192,7 +197,7 @@ def typed(keypoint_probs, image_probs, found, weight, classes, y):
     """Of the photos that show a sign, the share the speller would type at its default bar, and the
     share it would type correctly: accuracy alone hides a recogniser too unsure to type anything."""
     label, probability = recognise(keypoint_probs, image_probs, found, weight, classes)
-    nothing = classes.index("nothing") if "nothing" in classes else -1
+    nothing = nothing_index(classes)
     sign, sure = y != nothing, (probability >= SPELLER_THRESHOLD) & (label != nothing)
     return {"typed": float(sure[sign].mean()), "typed_right": float((sure & (label == y))[sign].mean())}
 
@@ -205,11 +210,19 @@ def choose_weight(keypoint_probs, image_probs, found, y, classes):
     return float(FUSION_WEIGHTS[best[len(best) // 2]]), dict(zip(map(float, FUSION_WEIGHTS), scores.tolist()))
 
 
-def image_probabilities(model, data_root, paths, mirror=False):
+def model_photos(model, data_root, paths):
+    """The photos as the image model reads them: centre square, resized (uint8)."""
     images, kept = read_images([Path(data_root) / p for p in paths], model.input_shape[1])
     assert len(kept) == len(paths), "photos became unreadable since training"
-    images = images[:, :, ::-1] if mirror else images
+    return images
+
+
+def predict_photos(model, images):
     return model.predict(images.astype("float32"), batch_size=64, verbose=0)
+
+
+def image_probabilities(model, data_root, paths):
+    return predict_photos(model, model_photos(model, data_root, paths))
 
 
 def main(argv=None):
@@ -254,8 +267,9 @@ def main(argv=None):
     model = train_model(x_train[f_train], y_train[f_train], x_val[f_val], y_val[f_val], len(classes),
                         seed=args.seed, verbose=2)
     image_model = keras.models.load_model(run / "model.keras", compile=False)
-    probs = {part: (model.predict(parts[part][0], verbose=0),
-                    image_probabilities(image_model, split["data_root"], split[part])) for part in ("val", "test")}
+    test_photos = model_photos(image_model, split["data_root"], split["test"])  # read once: as they are, and mirrored
+    probs = {"val": (model.predict(x_val, verbose=0), image_probabilities(image_model, split["data_root"], split["val"])),
+             "test": (model.predict(x_test, verbose=0), predict_photos(image_model, test_photos))}
     weight, val_scores = choose_weight(*probs["val"], f_val, y_val, classes)
     report = {"fusion_image_weight": weight, "val_accuracy_by_weight": val_scores, "extra_training_landmarks": extra,
               "hands_found": {part: float(parts[part][1].mean()) for part in parts}}
@@ -274,12 +288,12 @@ def main(argv=None):
         "fused": float(np.mean((decide(kp, img, f_test, weight, classes) == y_test)[alone]))}
     # Every training set signs with the right hand: the test photos mirrored are a left-handed signer.
     x_mirrored, f_mirrored = features_for(split["test"], mirrored(table))
-    kp = model.predict(x_mirrored, verbose=0)
-    img = image_probabilities(image_model, split["data_root"], split["test"], mirror=True)
+    kp_mirrored = model.predict(x_mirrored, verbose=0)
+    img_mirrored = predict_photos(image_model, test_photos[:, :, ::-1])
     report["test_mirrored"] = {
-        "image": float(np.mean(img.argmax(1) == y_test)),
-        "keypoints": float(np.mean(np.where(f_mirrored, kp.argmax(1), -1) == y_test)),
-        "fused": float(np.mean(decide(kp, img, f_mirrored, weight, classes) == y_test))}
+        "image": float(np.mean(img_mirrored.argmax(1) == y_test)),
+        "keypoints": float(np.mean(np.where(f_mirrored, kp_mirrored.argmax(1), -1) == y_test)),
+        "fused": float(np.mean(decide(kp_mirrored, img_mirrored, f_mirrored, weight, classes) == y_test))}
     print(json.dumps(report, indent=2))
     partial = run / "keypoints.partial.keras"
     model.save(partial)

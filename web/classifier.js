@@ -83,7 +83,7 @@ export async function load(folderUrl) {
   }
   const classifier = new Classifier(model, metadata);
   const blank = tf.zeros([metadata.input.size, metadata.input.size, 3]);
-  const outputs = classifier.predictProbabilities(blank); // also warms up (compiles shaders)
+  const outputs = await classifier.probabilities(blank); // also warms up (compiles shaders)
   blank.dispose();
   if (outputs.length !== metadata.labels.length) {
     model.dispose();
@@ -134,14 +134,6 @@ class Classifier {
     this.metadata = metadata;
     this.labels = metadata.labels;
     this.size = metadata.input.size;
-  }
-
-  /** Probabilities for every label, in metadata order (synchronous read-back; for tests and tools). */
-  predictProbabilities(source) {
-    const probabilities = tf.tidy(() => this.model.predict(toModelInput(source, this.size)));
-    const values = probabilities.dataSync();
-    probabilities.dispose();
-    return Array.from(values);
   }
 
   /** Probabilities for every label, in metadata order. The read-back is asynchronous, so on a GPU the
