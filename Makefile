@@ -12,8 +12,8 @@ NAME ?= digits
 DATA_digits := $(SIGNCAM_DATA)/sign-digits
 TRAIN_ARGS_digits := --size 160 --head-epochs 30 --fine-tune-epochs 30 --patience 6
 DATA_letters := $(SIGNCAM_DATA)/asl-letters $(SIGNCAM_DATA)/asl-letters-multisigner
-TRAIN_ARGS_letters := --size 160 --head-epochs 25 --fine-tune-epochs 8 \
-	--fine-tune-from block_3_expand --patience 2
+TRAIN_ARGS_letters := --size 160 --head-epochs 25 --fine-tune-epochs 10 \
+	--fine-tune-from block_3_expand --patience 3
 # The letters keypoint model also learns the hands of asl-alphabet-64's signer (landmarks only,
 # of every 2nd photo: runs/landmarks/asl-alphabet-64-train.npz).
 EXTRA_LANDMARKS_letters := asl-alphabet-64-train

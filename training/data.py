@@ -80,14 +80,14 @@ def list_images(root):
 def list_csv(path):
     """list_images for a CSV file: the layout is told by its header."""
     path = Path(path)
-    header, rows = read_csv_rows(path)
+    header = read_csv_header(path)
     names = [name.strip().lower() for name in header]
     if sign_mnist_header(path, names):
-        labels, _ = decode_sign_mnist(path)
+        labels, _ = decode_sign_mnist(path)  # the file's one full read, kept for load_image
         paths = [Path(f"{path}#{row}") for row in range(len(labels))]
         labels = [chr(ord("A") + int(label)) for label in labels]
     elif "label" in names and any(name in names for name in FILENAME_COLUMNS):
-        paths, labels = list_filename_csv(path, names, rows)
+        paths, labels = list_filename_csv(path, names, read_csv_rows(path)[1])
     else:
         shown = ",".join(header[:4]) + (",…" if len(header) > 4 else "")
         raise DatasetError(f"{path}: unknown CSV header '{shown}'; expected Sign-MNIST's 'label,pixel1,…,pixel784' "
@@ -102,6 +102,18 @@ def list_csv(path):
                           f"accuracy cannot be measured; {MIN_TESTABLE} or more give it val and test photos",
                           stacklevel=3)
     return paths, labels, classes
+
+
+def read_csv_header(path):
+    """The header fields of a CSV file (its first non-blank line), without reading the rest."""
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            line = next((line for line in f if line.strip()), None)
+    except UnicodeDecodeError as error:
+        raise DatasetError(f"{path} is not a text CSV file ({error})") from None
+    if line is None:
+        raise DatasetError(f"{path} is empty: a CSV needs a header line and one row per photo")
+    return next(csv.reader([line]))
 
 
 def read_csv_rows(path):

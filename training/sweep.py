@@ -3,7 +3,7 @@
     python -m training.sweep [--only NAME ...]
 
 Small letters runs (asl-letters + asl-alphabet-64's train/, ≤ 300 photos a class, 128 px, 4
-fine-tuning epochs: ~3 min each here), one choice changed at a time from the base. Each is scored
+fine-tuning epochs, no flips: ~3 min each here), one choice changed at a time from the base. Each is scored
 on its own test photos that have no near twin in training (training/leakage.py) and on a new
 people set it never saw (every 4th photo of asl-letters-multisigner, image model alone). Test-time
 choices (flip averaging, a tighter crop) are scored on the base model. Runs go to runs/sweep-NAME/,
@@ -23,7 +23,7 @@ from training import data
 DATA = Path(os.environ.get("SIGNCAM_DATA", "../shared/data"))
 BASE = ["--data", str(DATA / "asl-letters"), str(DATA / "asl-alphabet-64" / "train"), "--size", "128",
         "--limit-per-class", "300", "--head-epochs", "25", "--fine-tune-epochs", "4",
-        "--fine-tune-from", "block_12_expand", "--patience", "2"]
+        "--fine-tune-from", "block_12_expand", "--patience", "2", "--no-flip"]  # the base predates flips
 VARIANTS = {  # name -> arguments that replace the base's
     "base": [],
     "alpha-1.0": ["--alpha", "1.0"],
@@ -32,6 +32,7 @@ VARIANTS = {  # name -> arguments that replace the base's
     "deeper-fine-tune": ["--fine-tune-from", "block_6_expand"],
     "no-fine-tune": ["--fine-tune-epochs", "0"],
     "no-augmentation": ["--no-augment"],
+    "flip": ["--flip"],  # argparse: the later of --no-flip / --flip wins
     "no-label-smoothing": ["--label-smoothing", "0"],
 }
 NEW_PEOPLE = DATA / "asl-letters-multisigner"

@@ -40,6 +40,9 @@ def parse_args(argv=None):
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--label-smoothing", type=float, default=0.1)
     p.add_argument("--no-augment", action="store_true", help="fine-tune on the photos as they are (for comparison)")
+    p.add_argument("--flip", action=argparse.BooleanOptionalAction, default=True,
+                   help="augmentation flips half the photos left to right (a left-handed signer); --no-flip: "
+                        "right hands only, as every training set signs")
     p.add_argument("--patience", type=int, default=4, help="early stopping patience in epochs")
     p.add_argument("--split-by-signer", action="store_true",
                    help="test on people never seen in training (sets numbered person by person: sign-digits)")
@@ -48,9 +51,12 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def augmenter(seed):
-    """Light augmentation: a hand a little rotated, closer, shifted, in other light."""
+def augmenter(seed, flip=True):
+    """Light augmentation: a hand a little rotated, closer, shifted, in other light, and half of
+    them flipped left to right: a left-handed signer's letters are the mirror image of a right-handed
+    one's, and every training set signs with the right hand."""
     return keras.Sequential([
+        *([keras.layers.RandomFlip("horizontal", seed=seed)] if flip else []),
         keras.layers.RandomRotation(0.04, fill_mode="nearest", seed=seed),
         keras.layers.RandomZoom((-0.2, 0.05), fill_mode="nearest", seed=seed),
         keras.layers.RandomTranslation(0.06, 0.06, fill_mode="nearest", seed=seed),
@@ -167,7 +173,7 @@ def main(argv=None):
             print(f"Phase 2: fine-tuning from {args.fine_tune_from} on augmented photos")
             unfreeze_top(backbone, args.fine_tune_from)
             classifier.compile(keras.optimizers.Adam(args.fine_tune_lr), loss, metrics=["accuracy"])
-            augment = keras.layers.Identity() if args.no_augment else augmenter(args.seed)
+            augment = keras.layers.Identity() if args.no_augment else augmenter(args.seed, flip=args.flip)
             train_ds = (tf.data.Dataset.from_tensor_slices((images[train], one_hot[train]))
                         .shuffle(len(train), seed=args.seed).batch(args.batch_size)
                         .map(lambda x, t: (augment(tf.cast(x, tf.float32), training=True), t),
