@@ -6,9 +6,8 @@ Small letters runs (asl-letters + asl-alphabet-64's train/, ≤ 300 photos a cla
 fine-tuning epochs, no flips: ~3 min each here), one choice changed at a time from the base.
 Each is scored on its own test photos that have no near twin in training (training/leakage.py)
 and on a new people set it never saw (every 4th photo of asl-letters-multisigner, image model
-alone). Test-time
-choices (flip averaging, a tighter crop) are scored on the base model. Runs go to runs/sweep-NAME/,
-the table to runs/sweep/summary.json and stdout.
+alone). Test-time choices (flip averaging, a tighter crop) are scored on the base model. Runs go
+to runs/sweep-NAME/, the table to runs/sweep/summary.json and stdout.
 """
 import argparse
 import json
