@@ -77,19 +77,26 @@ bench: venv vendor chromium
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 venv: $(VENV)/.installed
+# A dropped download (TensorFlow's wheel is 645 MB) must not fail the build: pip resumes a cut
+# download, and a failed install is tried again after a pause, three times in all.
+pip_install = for try in 1 2 3; do $(1) -m pip install --quiet --resume-retries 10 -r $(2) && break; \
+	test $$try = 3 && exit 1; echo "pip install -r $(2) failed (try $$try of 3); again in 30 s"; \
+	sleep 30; done
+
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(call pip_install,$(PY),requirements.txt)
 	touch $@
 
 $(HANDS_VENV)/.installed: requirements-hands.txt
 	test -x $(HANDS_VENV)/bin/python || python3 -m venv $(HANDS_VENV)
-	$(HANDS_VENV)/bin/python -m pip install --quiet -r requirements-hands.txt
+	$(HANDS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(call pip_install,$(HANDS_VENV)/bin/python,requirements-hands.txt)
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --fetch-retries 5
 
 # The site serves its own copies of TF.js: never node_modules, never a CDN.
 vendor: web/vendor/.copied
@@ -119,7 +126,7 @@ site: vendor
 
 chromium: $(CHROMIUM)
 $(CHROMIUM):
-	apt-get update -q && apt-get install -y -q chromium
+	apt-get update -q && apt-get install -y -q -o Acquire::Retries=5 chromium
 
 clean:
 	rm -rf web/vendor node_modules $(VENV) .pytest_cache
