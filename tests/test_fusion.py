@@ -38,3 +38,14 @@ def test_no_hand_and_an_unsure_image_model_is_nothing_and_nothing_is_typed():
 def test_the_speller_bar_in_reports_is_the_pages_default():
     page_default = re.search(r"threshold:\s*([0-9.]+)", (WEB / "speller.js").read_text()).group(1)
     assert keypoints.SPELLER_THRESHOLD == float(page_default)
+
+
+def test_the_no_hand_bar_is_chosen_on_the_photos_without_a_hand_and_leans_high():
+    image = np.concatenate([probs(N=0.62, M=0.38), probs(O=0.8, N=0.2), probs(M=0.58, N=0.42), probs(M=0.52, N=0.48)])
+    found = np.array([False, False, False, True])  # the last photo's hand was found: the bar does not apply to it
+    y = np.array([CLASSES.index(c) for c in ("N", "O", "nothing", "N")])  # the third shows no sign
+    bar, right = keypoints.choose_no_hand_bar(image, found, y, CLASSES)
+    # Below 0.6 the third photo reads as M; above it the first one is no longer read as N.
+    assert bar == 0.6 and right[0.6] == 3 and right[0.55] == right[0.65] == 2
+    # A val split where every hand was found says nothing about the bar: the highest is kept.
+    assert keypoints.choose_no_hand_bar(image, np.ones(4, bool), y, CLASSES)[0] == keypoints.NO_HAND_BARS.max()

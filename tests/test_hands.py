@@ -71,7 +71,8 @@ def test_browser_landmarks_and_fused_decisions_match_python(photos, site, launch
     features = np.zeros((len(images), 63), np.float32)
     features[found_python] = normalise(cache["points"][found_python], cache["size"][found_python])
     keypoint_probs = keypoint_model.predict(features, verbose=0)
-    python = decide(keypoint_probs, image_probs, found_python, metadata["keypoints"]["fusion_image_weight"], classes)
+    python = decide(keypoint_probs, image_probs, found_python, metadata["keypoints"]["fusion_image_weight"], classes,
+                    metadata["keypoints"]["no_hand_min_confidence"])
     python_labels = [classes[i] if i >= 0 else "nothing" for i in python]
     # Where both runtimes took the same path (both found the hand, or both did not) the decision must
     # agree; where the two detectors disagree on finding the hand at all, the paths differ by design.
@@ -188,8 +189,9 @@ def camera_scenes(digits_test_split, tmp_path_factory):  # noqa: F811
     features[found] = normalise(cache["points"][found], cache["size"][found])
     keypoint_probs = keypoint_model.predict(features, verbose=0)
     images = np.stack([data.crop_and_resize(data.load_image(tree / p), metadata["input"]["size"]) for p in cache["paths"]])
+    fusion = metadata["keypoints"]
     decided = decide(keypoint_probs, image_model.predict(images, verbose=0), found,
-                     metadata["keypoints"]["fusion_image_weight"], classes)
+                     fusion["fusion_image_weight"], classes, fusion["no_hand_min_confidence"])
     scenes = {}
     for i, path in enumerate(cache["paths"]):
         label = str(path).split("/")[0]

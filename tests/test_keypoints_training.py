@@ -3,6 +3,7 @@ for training only, the fusion weight chosen on val, and its report."""
 import json
 import shutil
 
+import keras
 import numpy as np
 import pytest
 
@@ -45,8 +46,16 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     assert report["test_without_near_twins"]["n"] == len(split["test"]) - len(twins) > 0
     assert report["hands_found"]["test"] > 0.8
     model = keypoints.load_model(run / "keypoints.keras")
-    assert any(isinstance(layer, keypoints.HandShape) for layer in model.layers)
     assert model.output_shape[-1] == len(split["classes"])
+    # One graph averaging a model per seed, each with the hand-shape features; the seeds differ.
+    members = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    assert len(members) == len(keypoints.SEEDS)
+    assert all(any(isinstance(layer, keypoints.HandShape) for layer in member.layers) for member in members)
+    table = keypoints.load_landmarks(landmarks, ["sign-digits"], prefixed=False)
+    features, found = keypoints.features_for(keypoints.covered(split["test"], table), table)
+    each = np.stack([member.predict(features[found], verbose=0) for member in members])
+    np.testing.assert_allclose(model.predict(features[found], verbose=0), each.mean(0), atol=1e-5)
+    assert np.abs(each[0] - each[1]).max() > 0.01
     assert report["test"]["keypoints"] > 0.3  # 10 classes: chance is 0.1; hands of digits are easy
     assert report["test_mirrored"]["keypoints"] > 0.3  # the same photos flipped: a left-handed signer
 

@@ -108,7 +108,7 @@ class Recogniser:
             self.labels, self.web_folder = metadata["labels"], folder
             image_path = ROOT / "models" / f"{folder.name}.keras"
             keypoints_path = ROOT / "models" / f"{folder.name}.keypoints.keras"
-            self.weight = metadata.get("keypoints", {}).get("fusion_image_weight")
+            fusion = metadata.get("keypoints", {})
         else:  # a run folder from training.train
             image_path, split_json = folder / "model.keras", folder / "split.json"
             if not image_path.is_file():
@@ -118,7 +118,9 @@ class Recogniser:
             self.labels, self.web_folder = json.loads(split_json.read_text())["classes"], None
             keypoints_path = folder / "keypoints.keras"
             report = folder / "keypoints.json"
-            self.weight = json.loads(report.read_text())["fusion_image_weight"] if report.is_file() else None
+            fusion = json.loads(report.read_text()) if report.is_file() else {}
+        self.weight = fusion.get("fusion_image_weight")  # None: no keypoint model
+        self.no_hand_bar = fusion.get("no_hand_min_confidence", keypoints.NO_HAND_MIN_CONFIDENCE)
         try:
             self.image = keras.models.load_model(image_path, compile=False)
         except Exception as error:  # Keras says "File not found" even for a file that is there but damaged
@@ -165,7 +167,8 @@ def python_predictions(recogniser, paths, data_dir):
         features[found] = normalise(points[found], sizes[found])
         keypoint_probs = recogniser.keypoints.predict(features, batch_size=256, verbose=0)
         out["keypoints"] = np.where(found, keypoint_probs.argmax(1), -1)
-        out["fused"] = decide(keypoint_probs, image_probs, found, recogniser.weight, recogniser.labels)
+        out["fused"] = decide(keypoint_probs, image_probs, found, recogniser.weight, recogniser.labels,
+                              recogniser.no_hand_bar)
         out["hands_found"] = float(found.mean())
     return out
 

@@ -4,7 +4,8 @@
 
 The three letter sets come from different people, rooms and cameras, so this is the honest measure
 of how a recogniser does on a new user's webcam. For every held-out set it trains the keypoint
-model on the landmarks of the others (val split of those for early stopping and the fusion weight)
+models (one per seed, averaged, as shipped) on the landmarks of the others (val split of those for
+early stopping, the fusion weight and the no-hand bar)
 and scores keypoints-only, and, where an image model trained without the held-out set exists
 (--image-runs: run names, each trained on a subset of the sets), image-only and fused.
 Writes runs/lodo/summary.json and prints a markdown table.
@@ -18,7 +19,8 @@ import keras
 import numpy as np
 
 from training import data
-from training.keypoints import choose_weight, covered, decide, features_for, load_landmarks, train_model, typed
+from training.keypoints import (SEEDS, choose_no_hand_bar, choose_weight, covered, decide, features_for, load_landmarks,
+                                 train_ensemble, typed)
 
 # name -> (landmark cache it is tested on, data folder relative to SIGNCAM_DATA, more caches of the
 # same people that join it when it is a training set)
@@ -71,6 +73,7 @@ def main(argv=None):
     p.add_argument("--runs", default="runs")
     p.add_argument("--image-runs", nargs="*", default=["letters"])
     p.add_argument("--data", default=os.environ.get("SIGNCAM_DATA", "../shared/data"))
+    p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS), help="keypoint models averaged, as shipped")
     args = p.parse_args(argv)
 
     tests = {name: cache_rows(args.landmarks, LETTER_SETS[name][0]) for name in LETTER_SETS}
@@ -91,7 +94,7 @@ def main(argv=None):
         split = data.split_by_source(paths, [classes[i] for i in y], sources, seed=0)
         train, val = np.array(split["train"]), np.array(split["val"])
         train, val = train[found[train]], val[found[val]]
-        model = train_model(x[train], y[train], x[val], y[val], len(classes))
+        model = train_ensemble(x[train], y[train], x[val], y[val], len(classes), seeds=args.seeds)
 
         test_paths, test_labels, test_x, test_found = tests[held_out]
         y_test = np.array([classes.index(label) for label in test_labels])
@@ -119,10 +122,12 @@ def main(argv=None):
             val_x, val_found = features_for(val_paths, val_table)
             val_image = image_probabilities(image_model, image_split["data_root"], val_paths)[:, remap]
             weight, _ = choose_weight(model.predict(val_x, verbose=0), val_image, val_found, val_labels, classes)
-            result.update(image_run=run_name, fusion_image_weight=weight,
+            bar, _ = choose_no_hand_bar(val_image, val_found, val_labels, classes)
+            fused = decide(keypoint_probs, test_image, test_found, weight, classes, bar)
+            result.update(image_run=run_name, fusion_image_weight=weight, no_hand_min_confidence=bar,
                           image=float(np.mean(test_image.argmax(1) == y_test)),
-                          fused=float(np.mean(decide(keypoint_probs, test_image, test_found, weight, classes) == y_test)),
-                          speller=typed(keypoint_probs, test_image, test_found, weight, classes, y_test))
+                          fused=float(np.mean(fused == y_test)),
+                          speller=typed(keypoint_probs, test_image, test_found, weight, classes, y_test, bar))
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 
