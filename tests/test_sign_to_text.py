@@ -352,7 +352,7 @@ def test_settings_are_remembered(site, launch):
     page = open_page(launch(), site.url)
     assert page.text_content("[data-testid=threshold-value]") == "75%"
     assert page.text_content("[data-testid=hold-time-value]") == "0.8 s"
-    page.click("summary")
+    page.click(".settings summary")
     for testid, value in [("threshold", "0.9"), ("hold-time", "1500")]:
         page.eval_on_selector(f"[data-testid={testid}]", "(input, value) => { input.value = value; "
                               "input.dispatchEvent(new Event('input')); }", value)
@@ -360,7 +360,7 @@ def test_settings_are_remembered(site, launch):
     page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled")
     assert page.text_content("[data-testid=threshold-value]") == "90%"
     assert page.text_content("[data-testid=hold-time-value]") == "1.5 s"
-    page.click("summary")
+    page.click(".settings summary")
     page.click("[data-testid=reset-settings]")
     assert page.text_content("[data-testid=threshold-value]") == "75%"
 
@@ -412,7 +412,8 @@ CONTRAST = """() => {
 
 def test_text_contrast_passes_wcag_aa(site, launch):
     page = open_page(launch(), site.url)
-    page.click("summary")  # the settings too
+    page.click(".settings summary")  # the settings too
+    page.click(".teach summary")  # and the panel for teaching your own signs
     assert page.evaluate(CONTRAST) == []
     page.check("[data-testid=mode-digits]")
     assert page.evaluate(CONTRAST) == []

@@ -1,4 +1,4 @@
-"""The speller's unit tests (tests/js/, node --test) as part of the pytest run."""
+"""The page's unit tests of pure logic (tests/js/, node --test: the speller, your own signs) in the pytest run."""
 import shutil
 import subprocess
 

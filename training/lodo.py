@@ -8,7 +8,9 @@ models (one per seed, averaged, as shipped) on the landmarks of the others (val 
 early stopping, the fusion weight and the no-hand bar)
 and scores keypoints-only, and, where an image model trained without the held-out set exists
 (--image-runs: run names, each trained on a subset of the sets), image-only and fused.
-Writes runs/lodo/summary.json and prints a markdown table.
+Writes runs/lodo/summary.json and prints a markdown table. Also fused after the held-out signer
+taught the page their own hands (training/personal.py): its first photos of every sign taught,
+scored on photos at least a frame block away from those.
 """
 import argparse
 import json
@@ -18,7 +20,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from training import data
+from training import data, personal
 from training.keypoints import (SEEDS, choose_no_hand_bar, choose_weight, covered, decide, features_for, load_landmarks,
                                  train_ensemble, typed)
 
@@ -124,10 +126,16 @@ def main(argv=None):
             weight, _ = choose_weight(model.predict(val_x, verbose=0), val_image, val_found, val_labels, classes)
             bar, _ = choose_no_hand_bar(val_image, val_found, val_labels, classes)
             fused = decide(keypoint_probs, test_image, test_found, weight, classes, bar)
+            taught, tested = personal.teaching_split(test_paths, y_test, test_found)
+            own = personal.personal_probabilities(test_x, test_x[taught], y_test[taught], len(classes))
+            fused_own = decide(personal.with_personal(keypoint_probs, own), test_image, test_found, weight, classes, bar)
             result.update(image_run=run_name, fusion_image_weight=weight, no_hand_min_confidence=bar,
                           image=float(np.mean(test_image.argmax(1) == y_test)),
                           fused=float(np.mean(fused == y_test)),
-                          speller=typed(keypoint_probs, test_image, test_found, weight, classes, y_test, bar))
+                          speller=typed(keypoint_probs, test_image, test_found, weight, classes, y_test, bar),
+                          personal={"taught": len(taught), "tested": int(tested.sum()),
+                                    "fused": float(np.mean((fused == y_test)[tested])),
+                                    "fused_with_own_signs": float(np.mean((fused_own == y_test)[tested]))})
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 
@@ -136,13 +144,15 @@ def main(argv=None):
     (out / "summary.json.partial").write_text(json.dumps(summary, indent=2) + "\n")
     os.replace(out / "summary.json.partial", out / "summary.json")
     print("\n| held out (new people, new room) | trained on | photos | hands found | image | keypoints | fused "
-          "| typed (right) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| typed (right) | fused, then taught their signs |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for held_out, r in summary.items():
         cell = lambda key: f"{r[key]:.1%}" if key in r else "–"
         typed_cell = lambda t: f"{t['typed']:.1%} ({t['typed_right']:.1%})" if t else "–"
+        own = r.get("personal")
+        own_cell = f"{own['fused']:.1%} -> {own['fused_with_own_signs']:.1%} ({own['taught']} taught)" if own else "–"
         print(f"| {held_out} | {' + '.join(r['trained_on'])} | {r['n_test']} | {r['hands_found']:.1%} | "
-              f"{cell('image')} | {cell('keypoints')} | {cell('fused')} | {typed_cell(r.get('speller'))} |")
+              f"{cell('image')} | {cell('keypoints')} | {cell('fused')} | {typed_cell(r.get('speller'))} | {own_cell} |")
 
 
 if __name__ == "__main__":

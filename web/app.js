@@ -1,7 +1,8 @@
 // SignCam page: camera -> canvas -> classifier -> top-3 on screen. Everything runs on the device.
 //
 // Each frame's top result also goes to the speller (speller.js via transcript.js), which types a
-// sign held steady. A photo can be read instead of the camera (upload.js).
+// sign held steady. A photo can be read instead of the camera (upload.js). While the user teaches
+// a sign of their own (teach.js), frames go to that instead of the speller.
 //
 // URL options: ?model=letters|digits (a folder under model/), ?backend=webgl|wasm|cpu.
 // Test contract: data-testid start, prediction, confidence, status, backend, transcript;
@@ -17,6 +18,7 @@ import { bindTranscript } from './transcript.js';
 import { bindSettingsPanel, loadSettings, saveSettings } from './settings.js';
 import { DEFAULT_MODEL, MODES, initialModel, installedModels } from './models.js';
 import { bindUpload } from './upload.js';
+import { bindTeaching } from './teach.js';
 import { registerServiceWorker } from './offline.js';
 
 const tf = window.tf;
@@ -49,6 +51,9 @@ const transcript = bindTranscript({
   text: $('transcript'), hold: $('hold'), holdLabel: $('hold-label'), announce: $('announce'),
   copy: $('copy'), clear: $('clear'), undo: $('undo'), speak: $('speak'), message: $('transcript-message'),
 }, speller);
+const teaching = bindTeaching({
+  sign: $('teach-sign'), teach: $('teach'), forget: $('forget'), status: $('teach-status'), taught: $('taught'),
+}, { recogniser: () => recogniser, model: () => modelName, running: () => running });
 bindSettingsPanel({
   threshold: $('threshold'), thresholdValue: $('threshold-value'),
   hold: $('hold-time'), holdValue: $('hold-time-value'), reset: $('reset-settings'),
@@ -130,12 +135,14 @@ async function loop(id = chain) {
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
     canvas.getContext('2d', { willReadFrequently: true }).drawImage(video, 0, 0);
-    const { top: results, recogniser: decidedBy, hand } = await recogniser.recognise(canvas, { topk: TOP_K });
+    const result = await recogniser.recognise(canvas, { topk: TOP_K });
     if (!running || id !== chain) return;
+    const { top: results, recogniser: decidedBy, hand } = result;
     showTop(results);
     drawHand(ui.overlay, hand, canvas.width, canvas.height);
     ui.decidedBy.textContent = decidedBy;
-    transcript.update(results[0], performance.now());
+    if (teaching.onFrame(result, performance.now())) transcript.reset(); // a sign shown to teach is not typed
+    else transcript.update(results[0], performance.now());
     ui.timing.textContent = `${(performance.now() - started).toFixed(0)} ms/frame`;
     document.body.dataset.ready = 'true';
   }
@@ -184,6 +191,7 @@ async function start() {
   ui.start.textContent = 'Stop camera';
   ui.start.disabled = false;
   showStatus('Show a sign to the camera.');
+  teaching.refresh();
   loop(++chain);
 }
 
@@ -209,6 +217,7 @@ document.addEventListener('visibilitychange', () => {
 function stop() {
   running = false;
   transcript.reset();
+  teaching.cancel();
   stopCamera(stream); // releases the camera: its light goes off
   stream = null;
   ui.video.srcObject = null;
@@ -240,6 +249,7 @@ async function useModel(name) {
   document.querySelector('#model-name').textContent =
     `${name}: ${classifier.labels.length} signs` + (accuracy ? `, ${(accuracy * 100).toFixed(1)}% on unseen photos` : '');
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name };
+  teaching.cancel();
   return true;
 }
 

@@ -3,10 +3,12 @@
 //   hand found: keypoint probabilities × image probabilities^w, renormalised (w from metadata, chosen
 //               on val): a product, so the image model's "surely not that letter" counts
 //   no hand:    the image model alone if it is sure (MediaPipe misses some closed fists), else nothing.
+// Signs the user taught (personal.js) multiply into the keypoint probabilities first.
 // A model folder without keypoints/ (or landmarks turned off) uses the image model alone.
 
 import { load, ModelError } from './classifier.js';
 import { createHandTracker, normalise } from './hands.js';
+import { GAMMA } from './personal.js';
 
 const tf = window.tf;
 export const NOTHING = 'nothing';
@@ -58,6 +60,7 @@ class Recogniser {
     this.floor = info?.fusion_floor ?? 1e-6;
     this.minImageConfidence = info?.no_hand_min_confidence ?? 0;
     this.usesHands = Boolean(tracker);
+    this.ownSigns = null; // an OwnSigns (personal.js) once the page sets it
   }
 
   /** source: a canvas/video frame (live: tracking) or a photo (photo: fresh detection + retry). */
@@ -76,10 +79,15 @@ class Recogniser {
     }
     const features = normalise(hand.points, width, height);
     const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])));
-    const keypointProbabilities = await output.data();
+    let keypointProbabilities = await output.data();
     output.dispose();
+    const own = this.ownSigns && !this.ownSigns.empty;
+    if (own) keypointProbabilities = fuse(keypointProbabilities, this.ownSigns.probabilities(features, this.labels), GAMMA);
     const fused = fuse(keypointProbabilities, imageProbabilities, this.weight, this.floor);
     const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
-    return { top: ranked(fused, this.labels, topk), recogniser: 'hand shape + image', hand, keypointLabel };
+    return {
+      top: ranked(fused, this.labels, topk), recogniser: own ? 'hand shape (and your signs) + image' : 'hand shape + image',
+      hand, features, keypointLabel,
+    };
   }
 }

@@ -1,0 +1,91 @@
+"""Signs the user teaches (training/personal.py, web/personal.js, web/teach.js): the rule on hand-made
+cases, Python against the page, and the whole thing through the fake camera."""
+import numpy as np
+
+from conftest import camera_frame, open_page, write_y4m
+from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
+from training import data, personal
+
+
+def hands(seed, n, spread=0.02):
+    """n normalised hands around one random shape (wrist at the origin, as normalise() gives them)."""
+    rng = np.random.default_rng(seed)
+    shape = rng.uniform(-1, 1, (1, 63))
+    shape[:, :3] = 0
+    return shape + rng.normal(0, spread, (n, 63))
+
+
+def test_a_hand_near_a_taught_one_reads_as_its_sign_and_one_far_from_all_changes_nothing():
+    taught = hands(0, 10)
+    keypoint_probs = np.array([[0.7, 0.2, 0.1], [0.7, 0.2, 0.1]])  # the model is sure of sign 0
+    near, far = hands(0, 11)[10:], hands(1, 1)  # another moment of the taught sign; a different hand
+    own = personal.personal_probabilities(np.concatenate([near, far]), taught, np.full(10, 2), 3)
+    adjusted = personal.with_personal(keypoint_probs, own)
+    assert adjusted[0].argmax() == 2  # taught as sign 2: the user's way of signing it wins
+    np.testing.assert_allclose(adjusted[1], keypoint_probs[1], atol=1e-5)  # far from every taught hand
+
+
+def test_the_teaching_split_takes_one_moment_of_each_sign_and_scores_only_photos_far_from_it():
+    paths = [f"A/A{i}.jpg" for i in (0, 2, 4, 38, 40, 80, 82, 120)] + [f"B/B{i}.jpg" for i in (200, 202, 300)]
+    y = np.array([0] * 8 + [1] * 3)
+    found = np.ones(len(y), bool)
+    found[0] = False  # no hand in A0: it cannot be taught
+    taught, tested = personal.teaching_split(paths, y, found, per_sign=2)
+    assert [paths[i] for i in taught] == ["A/A2.jpg", "A/A4.jpg", "B/B200.jpg", "B/B202.jpg"]
+    # frame blocks of 40: A's taught block is 0, so blocks 0 and 1 are too near; B's is 5 (6 is too near)
+    assert [p for p, t in zip(paths, tested) if t] == ["A/A80.jpg", "A/A82.jpg", "A/A120.jpg", "B/B300.jpg"]
+
+
+def test_the_page_reads_the_users_signs_as_python_does(site, launch):
+    taught = {"A": hands(0, 10).tolist(), "C": hands(2, 3).tolist()}  # B never taught
+    labels = ["A", "B", "C", "nothing"]
+    probes = np.concatenate([hands(0, 12)[10:], hands(2, 5)[3:], hands(1, 1), hands(0, 1, spread=0.3)])
+    page = open_page(launch(), site.url + "?backend=wasm")
+    browser = page.evaluate("""async ([probes, taught, labels]) => {
+        const { personalProbabilities } = await import('./personal.js');
+        return probes.map((features) => personalProbabilities(features, taught, labels));
+    }""", [probes.tolist(), taught, labels])
+    examples = np.concatenate([taught["A"], taught["C"]])
+    python = personal.personal_probabilities(probes, examples, np.array([0] * 10 + [2] * 3), len(labels))
+    np.testing.assert_allclose(np.array(browser), python, rtol=1e-6, atol=1e-9)
+    assert list(python.argmax(1)[:4]) == [0, 0, 2, 2] and python[4].max() - python[4].min() < 1e-6
+
+
+def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_test_split, site, launch, tmp_path):  # noqa: F811
+    # A held-out digit photo filling the camera frame. The user teaches it as another digit (their own way
+    # of signing that one): the page must then read it as the taught digit, remember it after a reload,
+    # and read it as before once told to forget. With landmarks on: ~0.5 s a frame in headless Chromium.
+    _, paths, labels = digits_test_split
+    photo = data.load_image(next(p for p, label in zip(paths, labels) if label == "3"))
+    page = open_page(launch(camera=str(write_y4m(tmp_path / "three.y4m", [camera_frame(photo)], 2))),
+                     site.url + "?model=digits")
+    read = lambda: page.text_content("[data-testid=prediction]")
+    decided_by = "document.querySelector('[data-testid=recogniser]').textContent"
+    page.click("[data-testid=start]")
+    page.wait_for_function(f"() => {decided_by} === 'hand shape + image'", timeout=90_000)
+    before = read()
+    sign = "8" if before != "8" else "5"
+    page.click("[data-testid=teach-panel] summary")  # the panel starts folded
+    assert page.is_enabled("[data-testid=teach]") and not page.is_enabled("[data-testid=forget]")
+    page.select_option("[data-testid=teach-sign]", sign)
+    typed = page.text_content("[data-testid=transcript]")  # the 3 may have been typed while we waited
+    page.click("[data-testid=teach]")
+    page.wait_for_function("() => document.querySelector('[data-testid=teach-status]').textContent.startsWith('Taught')",
+                           timeout=90_000)
+    assert page.text_content("[data-testid=transcript]") == typed, "a sign shown to teach was typed"
+    page.wait_for_function(f"() => {decided_by}.includes('your signs')", timeout=30_000)
+    assert read() == sign
+    assert f"{sign} (10 hands)" in page.text_content("[data-testid=taught]")
+
+    page.reload()  # remembered in this browser
+    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=60_000)
+    assert f"{sign} (10 hands)" in page.text_content("[data-testid=taught]")
+    page.click("[data-testid=start]")
+    page.wait_for_function(f"() => {decided_by}.includes('your signs')", timeout=90_000)
+    assert read() == sign
+
+    page.click("[data-testid=teach-panel] summary")
+    page.click("[data-testid=forget]")
+    page.wait_for_function(f"() => {decided_by} === 'hand shape + image'", timeout=30_000)
+    assert read() == before
+    assert "No signs of your own" in page.text_content("[data-testid=taught]")

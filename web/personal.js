@@ -1,0 +1,74 @@
+// Your own signs: a few of the user's own hands per sign steer the keypoint model towards how they
+// sign (training/personal.py says why and measures it; tests/test_personal.py compares the two).
+// Only the hand's 63 normalised landmark numbers are kept, in this browser's localStorage, per
+// model: never a picture, never sent anywhere.
+
+export const TAU = 0.1; // squared distance in normalised landmarks (the hand's size is 1)
+export const GAMMA = 4; // how much the user's own hands weigh against the keypoint model's
+export const FLOOR = 1e-3; // what a sign never taught, or a hand far from every taught one, keeps
+export const PER_SIGN = 10; // hands kept per sign: frames recorded by one Teach
+
+/** training/personal.py personal_probabilities() for one hand: how near it is to the user's hands of each sign. */
+export function personalProbabilities(features, taught, labels) {
+  const density = labels.map((label) => {
+    const hands = taught[label];
+    if (!hands?.length) return FLOOR;
+    let sum = 0;
+    for (const hand of hands) {
+      let squared = 0;
+      for (let i = 0; i < hand.length; i++) squared += (features[i] - hand[i]) ** 2;
+      sum += Math.exp(-squared / TAU);
+    }
+    return sum / hands.length + FLOOR;
+  });
+  const total = density.reduce((a, b) => a + b, 0);
+  return density.map((value) => value / total);
+}
+
+/** The hands a user taught for one model, kept in localStorage under signcam.own-signs.MODEL. */
+export class OwnSigns {
+  constructor(model, storage = window.localStorage) {
+    this.key = `signcam.own-signs.${model}`;
+    this.storage = storage;
+    let stored = null;
+    try {
+      stored = JSON.parse(storage.getItem(this.key));
+    } catch {
+      // unreadable (edited by hand, or from another version): start again
+    }
+    this.taught = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
+  }
+
+  /** { sign: number of hands } */
+  counts() {
+    return Object.fromEntries(Object.entries(this.taught).map(([sign, hands]) => [sign, hands.length]));
+  }
+
+  get empty() {
+    return Object.keys(this.taught).length === 0;
+  }
+
+  /** Replace what was taught for this sign with these hands (arrays of 63 numbers). */
+  teach(sign, hands) {
+    // 4 decimals: a third of the storage, distances unchanged at the scale TAU reads them
+    this.taught[sign] = hands.slice(-PER_SIGN).map((hand) => Array.from(hand, (v) => Math.round(v * 1e4) / 1e4));
+    this.save();
+  }
+
+  forget() {
+    this.taught = {};
+    this.save();
+  }
+
+  save() {
+    try {
+      this.storage.setItem(this.key, JSON.stringify(this.taught));
+    } catch {
+      // storage full or blocked (private mode): taught for this visit only
+    }
+  }
+
+  probabilities(features, labels) {
+    return personalProbabilities(features, this.taught, labels);
+  }
+}
