@@ -89,3 +89,12 @@ def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_t
     page.wait_for_function(f"() => {decided_by} === 'hand shape + image'", timeout=30_000)
     assert read() == before
     assert "No signs of your own" in page.text_content("[data-testid=taught]")
+
+    # Every sign in turn, stopped once the first is taught: what was taught stays, the rest is not recorded.
+    page.click("[data-testid=teach-all]")
+    page.wait_for_function("() => document.querySelector('[data-testid=taught]').textContent.includes('(10 hands)')",
+                           timeout=60_000)
+    page.click("[data-testid=teach]")  # now labelled Stop
+    assert page.text_content("[data-testid=teach-status]") == "Stopped. Taught 0."
+    assert page.text_content("[data-testid=teach]") == "Teach"
+    assert page.text_content("[data-testid=taught]").endswith(": 0 (10 hands)")

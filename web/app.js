@@ -52,7 +52,8 @@ const transcript = bindTranscript({
   copy: $('copy'), clear: $('clear'), undo: $('undo'), speak: $('speak'), message: $('transcript-message'),
 }, speller);
 const teaching = bindTeaching({
-  sign: $('teach-sign'), teach: $('teach'), forget: $('forget'), status: $('teach-status'), taught: $('taught'),
+  sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
+  status: $('teach-status'), taught: $('taught'),
 }, { recogniser: () => recogniser, model: () => modelName, running: () => running });
 bindSettingsPanel({
   threshold: $('threshold'), thresholdValue: $('threshold-value'),

@@ -72,3 +72,49 @@ export class OwnSigns {
     return personalProbabilities(features, this.taught, labels);
   }
 }
+
+export const READY_MS = 1500; // before each sign is recorded: time to form it (and to lower the finger that pressed Teach)
+export const GIVE_UP_MS = 15_000; // recording a sign for this long without PER_SIGN hands found: the lesson ends
+
+/** Teaching one sign, or several in turn: for each, READY_MS to form it, then PER_SIGN frames with a hand.
+ *  update(features or null, now) -> { phase: 'ready' | 'recording' | 'done' | 'no hand', sign, count, taught }
+ *  where taught = { sign, hands } on the frame that completes a sign. */
+export class Lesson {
+  constructor(signs, now) {
+    this.signs = [...signs];
+    this.index = 0;
+    this.next(now);
+  }
+
+  next(now) {
+    this.phase = this.index < this.signs.length ? 'ready' : 'done';
+    this.since = now;
+    this.hands = [];
+  }
+
+  get sign() {
+    return this.signs[this.index];
+  }
+
+  get over() {
+    return this.phase === 'done' || this.phase === 'no hand';
+  }
+
+  update(features, now) {
+    let taught = null;
+    if (this.phase === 'ready' && now - this.since >= READY_MS) {
+      this.phase = 'recording';
+      this.since = now;
+    } else if (this.phase === 'recording') {
+      if (features) this.hands.push(features);
+      if (this.hands.length >= PER_SIGN) {
+        taught = { sign: this.sign, hands: this.hands };
+        this.index += 1;
+        this.next(now);
+      } else if (now - this.since > GIVE_UP_MS) {
+        this.phase = 'no hand';
+      }
+    }
+    return { phase: this.phase, sign: this.sign, count: this.hands.length, taught };
+  }
+}

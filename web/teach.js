@@ -1,30 +1,33 @@
-// "Teach it your signs": pick a sign, hold it up to the camera, press Teach. The next PER_SIGN camera
-// frames in which a hand is found become the user's own hands of that sign (personal.js), remembered
-// per model in this browser. For the people the training photos never saw, whose way of forming a
-// letter the models misread every time (training/personal.py: one new signer 64 % -> 91 %).
+// "Teach it your signs": pick a sign, hold it up to the camera, press Teach (or Teach every sign, to
+// go through them all in turn). After a moment to form it, the next PER_SIGN camera frames in which a
+// hand is found become the user's own hands of that sign (personal.js), remembered per model in this
+// browser. For the people the training photos never saw, whose way of forming a letter the models
+// misread every time (training/personal.py: one new signer 64 % -> 91 %, every letter taught).
 
-import { OwnSigns, PER_SIGN } from './personal.js';
+import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN } from './personal.js';
 import { NOTHING } from './recogniser.js';
 
-const GIVE_UP_MS = 15_000; // no hand in view for this long while recording: stop and say why
-
-/** ui: { sign (select), teach, forget, status, taught }; page: { recogniser(), model(), running() }. */
+/** ui: { sign (select), teach, teachAll, forget, status, taught }; page: { recogniser(), model(), running() }. */
 export function bindTeaching(ui, page) {
-  let recording = null; // { sign, hands, started } while frames are being taken
+  let lesson = null; // while signs are being taught
+  let taughtNow = []; // signs taught by this lesson
 
   const say = (message) => { ui.status.textContent = message; };
+  const signs = () => page.recogniser().labels.filter((label) => label !== NOTHING);
 
   function refresh() {
     const recogniser = page.recogniser();
     const usable = Boolean(recogniser?.usesHands);
     if (usable && !recogniser.ownSigns) recogniser.ownSigns = new OwnSigns(page.model());
-    const signs = usable ? recogniser.labels.filter((label) => label !== NOTHING) : [];
-    if ([...ui.sign.options].map((option) => option.value).join() !== signs.join()) {
-      ui.sign.replaceChildren(...signs.map((label) => new Option(label, label))); // text, never HTML
+    const offered = usable ? signs() : [];
+    if ([...ui.sign.options].map((option) => option.value).join() !== offered.join()) {
+      ui.sign.replaceChildren(...offered.map((label) => new Option(label, label))); // text, never HTML
     }
-    ui.sign.disabled = !usable;
-    ui.teach.disabled = !usable || !page.running() || recording !== null;
-    ui.forget.disabled = !usable || recogniser.ownSigns.empty;
+    ui.sign.disabled = !usable || lesson !== null;
+    ui.teach.disabled = !usable || !page.running();
+    ui.teach.textContent = lesson ? 'Stop' : 'Teach';
+    ui.teachAll.disabled = !usable || !page.running() || lesson !== null;
+    ui.forget.disabled = !usable || recogniser.ownSigns.empty || lesson !== null;
     if (!usable) {
       ui.taught.textContent = 'Needs "Read the hand\'s shape" (Settings) and a model with a keypoint model.';
       return;
@@ -33,14 +36,27 @@ export function bindTeaching(ui, page) {
     ui.taught.textContent = counts.length
       ? `Your signs (${page.model()}): ${counts.map(([sign, n]) => `${sign} (${n} hands)`).join(', ')}`
       : `No signs of your own taught for ${page.model()} yet.`;
-    if (!page.running() && !recording) say('Start the camera to teach a sign.');
+    if (!page.running() && !lesson) say('Start the camera to teach a sign.');
+  }
+
+  function begin(chosen) {
+    lesson = new Lesson(chosen, performance.now());
+    taughtNow = [];
+    say(`Get ready to sign ${lesson.sign}…`);
+    refresh();
+  }
+
+  function end(message) {
+    lesson = null;
+    say(message);
+    refresh();
   }
 
   ui.teach.addEventListener('click', () => {
-    recording = { sign: ui.sign.value, hands: [], started: performance.now() };
-    say(`Hold your ${recording.sign} steady in view…`);
-    refresh();
+    if (lesson) end(taughtNow.length ? `Stopped. Taught ${taughtNow.join(' ')}.` : 'Stopped: nothing taught.');
+    else begin([ui.sign.value]);
   });
+  ui.teachAll.addEventListener('click', () => begin(signs()));
 
   ui.forget.addEventListener('click', () => {
     page.recogniser().ownSigns.forget();
@@ -48,30 +64,34 @@ export function bindTeaching(ui, page) {
     refresh();
   });
 
-  /** Each camera frame's result. True while recording: that frame is for teaching, not for typing. */
+  /** Each camera frame's result. True while a lesson runs: that frame is for teaching, not for typing. */
   function onFrame(result, now) {
-    if (!recording) return false;
-    if (result.features) recording.hands.push(result.features);
-    const { sign, hands } = recording;
-    if (hands.length >= PER_SIGN) {
-      page.recogniser().ownSigns.teach(sign, hands);
-      recording = null;
-      say(`Taught ${sign}: a hand like yours now reads as ${sign}.`);
+    if (!lesson) return false;
+    const { phase, sign, count, taught } = lesson.update(result.features ?? null, now);
+    if (taught) {
+      page.recogniser().ownSigns.teach(taught.sign, taught.hands);
+      taughtNow.push(taught.sign);
       refresh();
-    } else if (now - recording.started > GIVE_UP_MS) {
-      recording = null;
-      say(`No hand found for ${GIVE_UP_MS / 1000} s: nothing taught. Hold your hand inside the frame and try again.`);
-      refresh();
+    }
+    const after = taught ? `Taught ${taught.sign}. ` : '';
+    if (phase === 'done') {
+      end(taughtNow.length === 1 ? `Taught ${taughtNow[0]}: a hand like yours now reads as ${taughtNow[0]}.`
+        : `Taught ${taughtNow.length} signs: ${taughtNow.join(' ')}.`);
+    } else if (phase === 'no hand') {
+      end(`Your hand was found in ${count} of the frames in ${GIVE_UP_MS / 1000} s: ${sign} not taught. ` +
+        'Hold your hand inside the frame, in good light, and try again.');
+    } else if (phase === 'ready') {
+      say(`${after}Get ready to sign ${sign}…`);
     } else {
-      say(`Hold your ${sign} steady in view… ${hands.length} of ${PER_SIGN}`);
+      say(`${after}Hold ${sign} steady… ${count} of ${PER_SIGN}`);
     }
     return true;
   }
 
-  /** The camera stopped or the model changed: a recording in progress is dropped. */
+  /** The camera stopped or the model changed: a lesson in progress ends. */
   function cancel() {
-    if (recording) say(`Stopped: ${recording.sign} not taught.`);
-    recording = null;
+    if (lesson) say(`Stopped: ${lesson.sign} not taught.`);
+    lesson = null;
     refresh();
   }
 

@@ -1,8 +1,9 @@
-// Unit tests for web/personal.js's storage of the user's own signs: `node --test tests/js`.
+// Unit tests for web/personal.js: storing the user's own signs, and the lesson that records them
+// (`node --test tests/js`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { OwnSigns, PER_SIGN } from '../../web/personal.js';
+import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, READY_MS } from '../../web/personal.js';
 
 class MemoryStorage {
   constructor(items = {}) { this.items = { ...items }; }
@@ -45,4 +46,50 @@ test('unreadable storage starts empty, and a full one keeps the signs for this v
   assert.deepEqual(kept.counts(), { A: 1 });
   const probabilities = kept.probabilities(hand(0.5), ['A', 'B']);
   assert.ok(probabilities[0] > 0.99);
+});
+
+/** Feed a lesson one frame every 100 ms for `ms`; `handEvery` = every how many frames a hand is found. */
+function frames(lesson, clock, ms, handEvery = 1) {
+  const seen = [];
+  for (let t = 0; t < ms; t += 100, clock.now += 100) {
+    const frame = Math.round(clock.now / 100);
+    seen.push(lesson.update(frame % handEvery === 0 ? hand(frame) : null, clock.now));
+  }
+  return seen;
+}
+
+test('a lesson waits READY_MS for the sign to be formed, then keeps PER_SIGN frames with a hand', () => {
+  const clock = { now: 0 };
+  const lesson = new Lesson(['U'], clock.now);
+  const ready = frames(lesson, clock, READY_MS - 100);
+  assert.ok(ready.every((state) => state.phase === 'ready' && state.count === 0)); // the hand still moving
+  const seen = frames(lesson, clock, 100 + (PER_SIGN * 2 + 1) * 100, 2); // a hand in every 2nd frame
+  const taught = seen.filter((state) => state.taught);
+  assert.equal(taught.length, 1);
+  assert.equal(taught[0].taught.sign, 'U');
+  assert.equal(taught[0].taught.hands.length, PER_SIGN);
+  assert.ok(taught[0].taught.hands.every((h) => h[0] % 2 === 0)); // only frames with a hand (even ones)
+  assert.equal(seen.at(-1).phase, 'done');
+  assert.ok(lesson.over);
+});
+
+test('teaching every sign goes through them in order, with a moment to get ready before each', () => {
+  const clock = { now: 0 };
+  const lesson = new Lesson(['A', 'B', 'C'], clock.now);
+  const seen = frames(lesson, clock, 3 * (READY_MS + (PER_SIGN + 2) * 100));
+  assert.deepEqual(seen.filter((s) => s.taught).map((s) => s.taught.sign), ['A', 'B', 'C']);
+  const afterA = seen.findIndex((s) => s.taught) + 1;
+  assert.equal(seen[afterA].phase, 'ready');
+  assert.equal(seen[afterA].sign, 'B');
+  assert.equal(seen.at(-1).phase, 'done');
+});
+
+test('a lesson with too few hands found ends after GIVE_UP_MS without teaching that sign', () => {
+  const clock = { now: 0 };
+  const lesson = new Lesson(['T', 'U'], clock.now);
+  const seen = frames(lesson, clock, READY_MS + GIVE_UP_MS + 500, 40); // a hand in one frame of 40
+  assert.ok(seen.every((state) => !state.taught));
+  assert.equal(seen.at(-1).phase, 'no hand');
+  assert.equal(seen.at(-1).sign, 'T');
+  assert.ok(lesson.over);
 });
