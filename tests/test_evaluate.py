@@ -57,3 +57,12 @@ def test_landmarks_come_from_the_folders_cache_only_when_it_covers_every_photo(s
     np.savez(cache, paths=np.array([f"B/{paths[0].name}"]), points=marked[:1], size=np.array([[64, 64]]))
     points, sizes = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
     assert points.shape == (2, 21, 3) and not np.any(points == 0.25) and sizes.tolist() == [[64, 64]] * 2
+
+
+def test_macro_f1_counts_the_classes_shown_or_predicted_not_every_class_of_the_model():
+    classes = ["A", "B", "C", "D", "E"]
+    right = evaluate.metrics(np.array([0, 0, 1, 1]), np.eye(5)[[0, 0, 1, 1]], classes)
+    assert right["accuracy"] == 1.0 and right["macro_f1"] == 1.0  # C, D, E neither shown nor predicted
+    one_wrong = evaluate.metrics(np.array([0, 0, 1, 1]), np.eye(5)[[0, 0, 1, 4]], classes)
+    # A: F1 1; B: precision 1, recall 0.5, F1 2/3; E predicted once, never shown: F1 0
+    np.testing.assert_allclose(one_wrong["macro_f1"], (1 + 2 / 3 + 0) / 3)

@@ -33,7 +33,8 @@ def metrics(y_true, probabilities, classes):
                                    output_dict=True, zero_division=0)
     return {
         "accuracy": float(accuracy_score(y_true, y_pred)),
-        "macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
+        # over the classes shown or predicted: a folder of 5 letters, all read right, scores 1.0, not 5/29
+        "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
         "n": int(len(y_true)),
         "per_class": {c: {k: round(float(v), 4) for k, v in report[c].items()} for c in classes},
     }
