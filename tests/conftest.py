@@ -35,7 +35,7 @@ def site():
     served.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not the session: `evaluate --browser` starts its own, which cannot run inside one
 def playwright():
     from playwright.sync_api import sync_playwright
 

@@ -54,7 +54,7 @@ def test_the_page_reads_the_users_signs_as_python_does(site, launch):
 def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_test_split, site, launch, tmp_path):  # noqa: F811
     # A held-out digit photo filling the camera frame. The user teaches it as another digit (their own way
     # of signing that one): the page must then read it as the taught digit, remember it after a reload,
-    # and read it as before once told to forget. With landmarks on: ~0.5 s a frame in headless Chromium.
+    # and read it as before once told to forget. With landmarks on.
     _, paths, labels = digits_test_split
     photo = data.load_image(next(p for p, label in zip(paths, labels) if label == "3"))
     page = open_page(launch(camera=str(write_y4m(tmp_path / "three.y4m", [camera_frame(photo)], 2))),
@@ -68,11 +68,20 @@ def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_t
     page.click("[data-testid=teach-panel] summary")  # the panel starts folded
     assert page.is_enabled("[data-testid=teach]") and not page.is_enabled("[data-testid=forget]")
     page.select_option("[data-testid=teach-sign]", sign)
-    typed = page.text_content("[data-testid=transcript]")  # the 3 may have been typed while we waited
+    page.evaluate("""() => {  // what the speller shows on each frame of the lesson
+        const $ = (id) => document.querySelector(`[data-testid=${id}]`);
+        window.lessonFrames = [];
+        new MutationObserver(() => window.lessonFrames.push({ status: $('teach-status').textContent,
+            hold: $('hold').value, text: $('transcript').textContent }))
+            .observe($('teach-status'), { childList: true, characterData: true, subtree: true });
+    }""")
     page.click("[data-testid=teach]")
     page.wait_for_function("() => document.querySelector('[data-testid=teach-status]').textContent.startsWith('Taught')",
                            timeout=90_000)
-    assert page.text_content("[data-testid=transcript]") == typed, "a sign shown to teach was typed"
+    recording = [f for f in page.evaluate("window.lessonFrames") if f["status"].startswith("Hold ")]
+    assert len(recording) >= 9, recording  # one status a frame while the 10 hands are recorded
+    # A sign shown to teach is not typed: the speller starts over on every frame of the lesson.
+    assert all(f["hold"] == 0 and f["text"] == recording[0]["text"] for f in recording), recording
     page.wait_for_function(f"() => {decided_by}.includes('your signs')", timeout=30_000)
     assert read() == sign
     assert f"{sign} (10 hands)" in page.text_content("[data-testid=taught]")
