@@ -15,7 +15,7 @@ def last_json(capsys):
 
 def test_python_and_browser_evaluation_agree_on_held_out_photos(digits_test_split, tmp_path, capsys):  # noqa: F811
     _, paths, labels = digits_test_split
-    for label in sorted(set(labels)):  # one held-out photo per digit: --browser finds hands at ~5 s a photo here
+    for label in sorted(set(labels)):  # one held-out photo per digit
         path = next(p for p, l in zip(paths, labels) if l == label)
         (tmp_path / label).mkdir()
         (tmp_path / label / path.name).symlink_to(path)

@@ -206,7 +206,7 @@ def test_camera_with_landmarks_on_types_a_small_off_centre_hand_and_nothing_for_
     # Empty grey scene (no hand: nothing may be typed), a 3 filling the frame, empty again (a release),
     # a 7 small in the corner, where the centre crop the image model reads holds almost none of it: only
     # the hand tracker, which looks at the whole frame, can read it. 4–6 s a scene: headless Chromium
-    # runs MediaPipe's WebGL on the CPU (~0.5 s a frame here), a phone's GPU runs it in milliseconds.
+    # runs MediaPipe on the CPU here (~0.05 s a frame), a phone's GPU in milliseconds.
     scenes = [(GREY, 4), (camera_scenes["3"], 5), (GREY, 3), (camera_scenes["7"], 6), (GREY, 4)]
     fps = 5
     with open(tmp_path / "scenes.y4m", "wb") as f:

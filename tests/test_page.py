@@ -69,7 +69,7 @@ def test_fake_camera_shows_the_right_digit_for_each(digits_test_split, site, lau
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for digit, frame in sorted(frames.items()):
         camera = write_y4m(tmp_path / f"digit-{digit}.y4m", [frame])
-        # The image model alone: tests/test_hands.py covers the hand tracker, ~1 s a frame here.
+        # The image model alone: tests/test_hands.py covers the hand tracker.
         page = open_page(launch(camera=str(camera)), site.url + "?landmarks=off")
         page.click("[data-testid=start]")
         page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=60_000)

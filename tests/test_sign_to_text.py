@@ -93,8 +93,8 @@ def test_digits_held_to_the_camera_are_typed_and_a_repeat_needs_a_release(digit_
     # The last 4 stays 6 s (typed once however long it is held), time for the screenshots.
     # It ends on an empty scene: Chromium's fake camera may show the file's last frames first.
     sequence = [digit_frames["3"], digit_frames["1"], digit_frames["4"], GREY] + [digit_frames["4"]] * 4 + [GREY]
-    # The image model alone (landmarks off): headless Chromium runs MediaPipe's WebGL on the CPU at
-    # ~1 s a frame, too slow for 1.5 s signs; with the image model a frame takes ~0.1 s.
+    # The image model alone (landmarks off): this tests the speller and the page; tests/test_hands.py
+    # spells with the hand tracker on.
     camera = write_y4m(tmp_path / "3144.y4m", sequence, seconds_each=1.5, fps=15)
     page = open_page(launch(camera=str(camera)), site.url + "?landmarks=off")
     shown = spell_with_camera(page, "3144")
@@ -149,7 +149,7 @@ def test_letters_model_spells_hi_space_and_a_double_l(shared_data, site, launch,
 
     for name, sequence, expected in [("hi", ["H", "I", "space"], "HI "), ("ll", ["L", "nothing", "L"], "LL")]:
         # 1.5 s a sign with the image model alone (~0.1 s a frame here); tests/test_hands.py spells
-        # with landmarks on, which headless Chromium runs on the CPU at ~0.7 s a frame.
+        # with landmarks on.
         # Ending on an empty scene: Chromium's fake camera may show the file's last frames first.
         camera = write_y4m(tmp_path / f"{name}.y4m", [frames[s] for s in sequence] + [GREY], seconds_each=1.5, fps=15)
         page = open_page(launch(camera=str(camera)), site.url + "?model=letters&landmarks=off")

@@ -20,6 +20,7 @@ import { DEFAULT_MODEL, MODES, initialModel, installedModels } from './models.js
 import { bindUpload } from './upload.js';
 import { bindTeaching } from './teach.js';
 import { registerServiceWorker } from './offline.js';
+import { isSoftwareRenderer, webglRenderer } from './gpu.js';
 
 const tf = window.tf;
 const params = new URLSearchParams(location.search);
@@ -65,15 +66,6 @@ function showStatus(message, isError = false) {
   ui.status.classList.toggle('error', isError);
 }
 
-// WebGL through a software renderer (SwiftShader, llvmpipe) is ~10x slower than wasm.
-function webglRenderer() {
-  const gl = document.createElement('canvas').getContext('webgl2') ??
-    document.createElement('canvas').getContext('webgl');
-  if (!gl) return null;
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  return gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
-}
-
 async function chooseBackend() {
   tf.wasm.setWasmPaths(new URL('vendor/', document.baseURI).href);
   const requested = params.get('backend');
@@ -82,7 +74,7 @@ async function chooseBackend() {
     showStatus(`Backend "${requested}" is not available here; choosing one automatically.`, true);
   }
   const renderer = webglRenderer();
-  const software = renderer && /swiftshader|llvmpipe|software|softpipe/i.test(renderer);
+  const software = renderer && isSoftwareRenderer(renderer); // ~10x slower than wasm
   if (renderer && !software && await tf.setBackend('webgl').catch(() => false)) return `webgl (GPU: ${renderer})`;
   if (await tf.setBackend('wasm').catch(() => false)) {
     return `wasm (${renderer ? 'WebGL is software rendering' : 'no WebGL'})`;

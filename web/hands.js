@@ -3,6 +3,8 @@
 // Settings and normalisation mirror training/landmarks.py and training/keypoints.py;
 // tests/test_hands.py compares the two on the same photos.
 
+import { hasGpu } from './gpu.js';
+
 const DETECTOR = {
   selfieMode: false, // the model sees frames as the camera gives them; only the preview is mirrored
   maxNumHands: 1,
@@ -70,7 +72,9 @@ async function startTracker(base) {
   const baseUrl = new URL(base, document.baseURI);
   if (!window.Hands) await loadScript(new URL('hands.js', baseUrl).href);
   const hands = new window.Hands({ locateFile: (file) => new URL(file, baseUrl).href });
-  hands.setOptions(DETECTOR);
+  // No GPU behind WebGL: MediaPipe's CPU inference, ~10× faster than its WebGL on a software
+  // renderer. Otherwise MediaPipe's own default (GPU; CPU on iPhones and iPads).
+  hands.setOptions(hasGpu() ? DETECTOR : { ...DETECTOR, useCpuInference: true });
   let latest = null;
   hands.onResults((results) => { latest = results; });
   await hands.initialize();

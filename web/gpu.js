@@ -1,0 +1,22 @@
+// Is there a real GPU behind WebGL? A software renderer (SwiftShader, llvmpipe) runs WebGL on the
+// CPU, ~10× slower than WebAssembly: for TF.js's models (app.js picks wasm) and for MediaPipe's hand
+// tracker (hands.js asks it for CPU inference: 0.43 s -> 0.04 s a frame on this 2-core machine).
+
+/** WebGL's renderer name, or null where there is no WebGL. */
+export function webglRenderer() {
+  const gl = document.createElement('canvas').getContext('webgl2') ??
+    document.createElement('canvas').getContext('webgl');
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+}
+
+export function isSoftwareRenderer(renderer) {
+  return /swiftshader|llvmpipe|software|softpipe/i.test(renderer);
+}
+
+/** True where WebGL runs on a GPU. */
+export function hasGpu() {
+  const renderer = webglRenderer();
+  return Boolean(renderer) && !isSoftwareRenderer(renderer);
+}
