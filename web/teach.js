@@ -90,9 +90,10 @@ export function bindTeaching(ui, page) {
 
   /** The camera stopped or the model changed: a lesson in progress ends. */
   function cancel() {
-    if (lesson) say(`Stopped: ${lesson.sign} not taught.`);
+    const stopped = lesson?.sign;
     lesson = null;
     refresh();
+    if (stopped) say(`Stopped: ${stopped} not taught.`);
   }
 
   return { onFrame, cancel, refresh };
