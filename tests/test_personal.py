@@ -72,7 +72,7 @@ def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_t
         const $ = (id) => document.querySelector(`[data-testid=${id}]`);
         window.lessonFrames = [];
         new MutationObserver(() => window.lessonFrames.push({ status: $('teach-status').textContent,
-            hold: $('hold').value, text: $('transcript').textContent }))
+            hold: $('hold').value, text: $('transcript').textContent, guide: $('guide').textContent }))
             .observe($('teach-status'), { childList: true, characterData: true, subtree: true });
     }""")
     page.click("[data-testid=teach]")
@@ -82,6 +82,8 @@ def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_t
     assert len(recording) >= 9, recording  # one status a frame while the 10 hands are recorded
     # A sign shown to teach is not typed: the speller starts over on every frame of the lesson.
     assert all(f["hold"] == 0 and f["text"] == recording[0]["text"] for f in recording), recording
+    assert all(f["guide"].startswith(f"Hold {sign}: ") for f in recording)  # over the preview, where the signer looks
+    assert page.text_content("[data-testid=guide]") == "Hand here"
     page.wait_for_function(f"() => {decided_by}.includes('your signs')", timeout=30_000)
     assert read() == sign
     assert f"{sign} (10 hands)" in page.text_content("[data-testid=taught]")

@@ -54,7 +54,7 @@ const transcript = bindTranscript({
 }, speller);
 const teaching = bindTeaching({
   sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
-  status: $('teach-status'), taught: $('taught'),
+  status: $('teach-status'), taught: $('taught'), guide: $('guide'),
 }, { recogniser: () => recogniser, model: () => modelName, running: () => running });
 bindSettingsPanel({
   threshold: $('threshold'), thresholdValue: $('threshold-value'),

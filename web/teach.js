@@ -7,12 +7,15 @@
 import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN } from './personal.js';
 import { NOTHING } from './recogniser.js';
 
-/** ui: { sign (select), teach, teachAll, forget, status, taught }; page: { recogniser(), model(), running() }. */
+/** ui: { sign (select), teach, teachAll, forget, status, taught, guide (the label over the preview) };
+ *  page: { recogniser(), model(), running() }. */
 export function bindTeaching(ui, page) {
   let lesson = null; // while signs are being taught
   let taughtNow = []; // signs taught by this lesson
 
+  const idleGuide = ui.guide.textContent;
   const say = (message) => { ui.status.textContent = message; };
+  const prompt = (text) => { ui.guide.textContent = text ?? idleGuide; }; // where the signer is looking
   const signs = () => page.recogniser().labels.filter((label) => label !== NOTHING);
 
   function refresh() {
@@ -48,6 +51,7 @@ export function bindTeaching(ui, page) {
 
   function end(message) {
     lesson = null;
+    prompt(null);
     say(message);
     refresh();
   }
@@ -82,8 +86,10 @@ export function bindTeaching(ui, page) {
         'Hold your hand inside the frame, in good light, and try again.');
     } else if (phase === 'ready') {
       say(`${after}Get ready to sign ${sign}…`);
+      prompt(`Next: ${sign}`);
     } else {
       say(`${after}Hold ${sign} steady… ${count} of ${PER_SIGN}`);
+      prompt(`Hold ${sign}: ${count} of ${PER_SIGN}`);
     }
     return true;
   }
@@ -92,6 +98,7 @@ export function bindTeaching(ui, page) {
   function cancel() {
     const stopped = lesson?.sign;
     lesson = null;
+    prompt(null);
     refresh();
     if (stopped) say(`Stopped: ${stopped} not taught.`);
   }
