@@ -109,3 +109,13 @@ def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_t
     assert page.text_content("[data-testid=teach-status]") == "Stopped. Taught 0."
     assert page.text_content("[data-testid=teach]") == "Teach"
     assert page.text_content("[data-testid=taught]").endswith(": 0 (10 hands)")
+
+
+def test_the_page_works_where_storage_is_blocked(site, launch):
+    # Some private modes throw on any use of localStorage: settings and own signs then last one visit.
+    blocked = """Object.defineProperty(window, 'localStorage', {
+        get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });"""
+    page = open_page(launch(), site.url + "?model=digits", init_script=blocked)
+    assert not page.is_disabled("[data-testid=start]"), page.text_content("[data-testid=status]")
+    assert page.text_content("[data-testid=taught]") == "No signs of your own taught for digits yet."
+    assert not [m for m in page.console_messages if m.startswith("pageerror")], page.console_messages

@@ -27,14 +27,14 @@ export function personalProbabilities(features, taught, labels) {
 
 /** The hands a user taught for one model, kept in localStorage under signcam.own-signs.MODEL. */
 export class OwnSigns {
-  constructor(model, storage = window.localStorage) {
+  constructor(model, storage = null) {
     this.key = `signcam.own-signs.${model}`;
-    this.storage = storage;
     let stored = null;
     try {
-      stored = JSON.parse(storage.getItem(this.key));
+      this.storage = storage ?? window.localStorage; // reading it throws where storage is blocked
+      stored = JSON.parse(this.storage.getItem(this.key));
     } catch {
-      // unreadable (edited by hand, or from another version): start again
+      // blocked, or unreadable (edited by hand, or from another version): start again
     }
     this.taught = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
   }

@@ -35,10 +35,13 @@ test('teaching a sign again replaces it; forget removes them all', () => {
   assert.ok(signs.empty);
 });
 
-test('unreadable storage starts empty, and a full one keeps the signs for this visit', () => {
+test('unreadable storage starts empty; blocked or full storage keeps the signs for this visit', () => {
   for (const stored of ['{not json', '[1, 2]', '7', 'null']) {
     assert.ok(new OwnSigns('letters', new MemoryStorage({ 'signcam.own-signs.letters': stored })).empty, stored);
   }
+  const blocked = new OwnSigns('letters'); // no window.localStorage here, as where storage is blocked
+  blocked.teach('B', [hand(0.2)]);
+  assert.deepEqual(blocked.counts(), { B: 1 });
   const full = new MemoryStorage();
   full.setItem = () => { throw new DOMException('quota', 'QuotaExceededError'); };
   const kept = new OwnSigns('letters', full);
