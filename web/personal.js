@@ -25,6 +25,9 @@ export function personalProbabilities(features, taught, labels) {
   return density.map((value) => value / total);
 }
 
+const isHands = (hands) => Array.isArray(hands) &&
+  hands.every((hand) => Array.isArray(hand) && hand.length === 63 && hand.every(Number.isFinite));
+
 /** The hands a user taught for one model, kept in localStorage under signcam.own-signs.MODEL. */
 export class OwnSigns {
   constructor(model, storage = null) {
@@ -36,7 +39,8 @@ export class OwnSigns {
     } catch {
       // blocked, or unreadable (edited by hand, or from another version): start again
     }
-    this.taught = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
+    const object = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
+    this.taught = Object.fromEntries(Object.entries(object).filter(([, hands]) => isHands(hands)));
   }
 
   /** { sign: number of hands } */

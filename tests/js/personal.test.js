@@ -39,6 +39,8 @@ test('unreadable storage starts empty; blocked or full storage keeps the signs f
   for (const stored of ['{not json', '[1, 2]', '7', 'null']) {
     assert.ok(new OwnSigns('letters', new MemoryStorage({ 'signcam.own-signs.letters': stored })).empty, stored);
   }
+  const edited = JSON.stringify({ A: 'abc', B: [[1, 2]], C: [Array(63).fill(0.5)], D: [Array(63).fill('x')] });
+  assert.deepEqual(new OwnSigns('letters', new MemoryStorage({ 'signcam.own-signs.letters': edited })).counts(), { C: 1 });
   const blocked = new OwnSigns('letters'); // no window.localStorage here, as where storage is blocked
   blocked.teach('B', [hand(0.2)]);
   assert.deepEqual(blocked.counts(), { B: 1 });
