@@ -1,4 +1,4 @@
-"""The page's unit tests of pure logic (tests/js/, node --test: the speller, your own signs) in the pytest run."""
+"""The page's unit tests of pure logic (tests/js/, node --test: speller, own signs, GPU names) in the pytest run."""
 import shutil
 import subprocess
 

@@ -11,8 +11,9 @@ export function webglRenderer() {
   return gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
 }
 
+/** SwiftShader (Chrome), llvmpipe/softpipe (Mesa), Microsoft Basic Render Driver (Windows' WARP). */
 export function isSoftwareRenderer(renderer) {
-  return /swiftshader|llvmpipe|software|softpipe/i.test(renderer);
+  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
 }
 
 /** True where WebGL runs on a GPU. */
