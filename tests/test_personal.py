@@ -41,10 +41,11 @@ def test_the_page_reads_the_users_signs_as_python_does(site, launch):
     labels = ["A", "B", "C", "nothing"]
     probes = np.concatenate([hands(0, 12)[10:], hands(2, 5)[3:], hands(1, 1), hands(0, 1, spread=0.3)])
     page = open_page(launch(), site.url + "?backend=wasm")
-    browser = page.evaluate("""async ([probes, taught, labels]) => {
-        const { personalProbabilities } = await import('./personal.js');
-        return probes.map((features) => personalProbabilities(features, taught, labels));
+    browser, constants = page.evaluate("""async ([probes, taught, labels]) => {
+        const { personalProbabilities, GAMMA, PER_SIGN } = await import('./personal.js');
+        return [probes.map((features) => personalProbabilities(features, taught, labels)), [GAMMA, PER_SIGN]];
     }""", [probes.tolist(), taught, labels])
+    assert constants == [personal.GAMMA, personal.PER_SIGN]  # the rest of the rule is compared by its numbers
     examples = np.concatenate([taught["A"], taught["C"]])
     python = personal.personal_probabilities(probes, examples, np.array([0] * 10 + [2] * 3), len(labels))
     np.testing.assert_allclose(np.array(browser), python, rtol=1e-6, atol=1e-9)

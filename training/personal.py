@@ -43,8 +43,8 @@ def teaching_split(paths, y, found, per_sign=PER_SIGN):
     """What a new user would teach and what to score them on: for every sign, its first `per_sign`
     photos with a hand, all from its first frame block (a moment of video, as the page records), and
     a mask of the photos of every sign at least one block away from those (no near copy of them)."""
-    block = np.array([(data.frame_index(p) or 0) // data.FRAME_BLOCK for p in paths])
-    order = np.argsort([data.frame_index(p) or 0 for p in paths], kind="stable")
+    frames = np.array([data.frame_index(p) or 0 for p in paths])
+    block, order = frames // data.FRAME_BLOCK, np.argsort(frames, kind="stable")
     taught, tested = [], np.ones(len(y), bool)
     for sign in np.unique(y):
         rows = order[(y[order] == sign) & found[order]]

@@ -100,10 +100,6 @@ export class Lesson {
     return this.signs[this.index];
   }
 
-  get over() {
-    return this.phase === 'done' || this.phase === 'no hand';
-  }
-
   update(features, now) {
     let taught = null;
     if (this.phase === 'ready' && now - this.since >= READY_MS) {

@@ -75,7 +75,7 @@ test('a lesson waits READY_MS for the sign to be formed, then keeps PER_SIGN fra
   assert.equal(taught[0].taught.hands.length, PER_SIGN);
   assert.ok(taught[0].taught.hands.every((h) => h[0] % 2 === 0)); // only frames with a hand (even ones)
   assert.equal(seen.at(-1).phase, 'done');
-  assert.ok(lesson.over);
+  assert.equal(lesson.phase, 'done');
 });
 
 test('teaching every sign goes through them in order, with a moment to get ready before each', () => {
@@ -96,5 +96,5 @@ test('a lesson with too few hands found ends after GIVE_UP_MS without teaching t
   assert.ok(seen.every((state) => !state.taught));
   assert.equal(seen.at(-1).phase, 'no hand');
   assert.equal(seen.at(-1).sign, 'T');
-  assert.ok(lesson.over);
+  assert.equal(lesson.phase, 'no hand');
 });
