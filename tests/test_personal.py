@@ -88,6 +88,20 @@ def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_t
     page.wait_for_function(f"() => {decided_by}.includes('your signs')", timeout=30_000)
     assert read() == sign
     assert f"{sign} (10 hands)" in page.text_content("[data-testid=taught]")
+    # The hand still shows the sign just taught: it is not typed (held well past the 0.8 s hold) until
+    # the hand is lowered, and the hold bar says so.
+    page.evaluate("""() => {
+        const $ = (id) => document.querySelector(`[data-testid=${id}]`);
+        window.afterLesson = [];
+        new MutationObserver(() => window.afterLesson.push({ label: $('prediction').textContent,
+            text: $('transcript').textContent, hold: $('hold-label').textContent }))
+            .observe($('confidence'), { childList: true, characterData: true, subtree: true });
+    }""")
+    page.wait_for_function("() => window.afterLesson.length >= 30", timeout=60_000)
+    after = page.evaluate("window.afterLesson")
+    assert all(f["text"] == recording[0]["text"] for f in after), after
+    shown_as_sign = [f for f in after if f["label"] == sign]
+    assert len(shown_as_sign) >= 20 and all(f["hold"].startswith("Lower your hand") for f in shown_as_sign), after
 
     page.reload()  # remembered in this browser
     page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=60_000)

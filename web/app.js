@@ -134,7 +134,7 @@ async function loop(id = chain) {
     showTop(results);
     drawHand(ui.overlay, hand, canvas.width, canvas.height);
     ui.decidedBy.textContent = decidedBy;
-    if (teaching.onFrame(result, performance.now())) transcript.reset(); // a sign shown to teach is not typed
+    if (teaching.onFrame(result, performance.now())) transcript.teaching(); // a sign shown to teach is not typed
     else transcript.update(results[0], performance.now());
     ui.timing.textContent = `${(performance.now() - started).toFixed(0)} ms/frame`;
     document.body.dataset.ready = 'true';

@@ -28,23 +28,33 @@ export class Speller {
     this.candidate = null; // the label being held, or null
     this.since = 0; // when the candidate started being held (ms)
     this.committed = false; // the candidate was already typed: wait for a release
+    this.untyped = false; // ...or was counted as typed without being typed (ignoreUntilRelease)
+    this.ignoreHeld = false; // the next sign seen counts as typed already (it was shown to teach it)
   }
 
   /**
    * Feed one frame's top prediction ({label, probability}, or null for no prediction) at time
    * `now` (ms). Returns {progress: 0..1 towards committing, committed: the label typed this frame
-   * or null, text}.
+   * or null, waiting: the sign held is not typed until a release, text}.
    */
   update(top, now) {
     const held = top && top.probability >= this.threshold && special(top.label) !== 'nothing'
       ? top.label : null;
+    if (this.ignoreHeld) { // whatever is held now counts as typed: it waits for a release like one
+      this.ignoreHeld = false;
+      this.candidate = held;
+      this.since = now;
+      this.committed = held !== null;
+      this.untyped = this.committed;
+    }
     if (held !== this.candidate) { // a release or a new sign: start over
       this.candidate = held;
       this.since = now;
       this.committed = false;
+      this.untyped = false;
     }
     if (held === null) return this.#state(0, null);
-    if (this.committed) return this.#state(1, null);
+    if (this.committed) return this.#state(this.untyped ? 0 : 1, null);
     const progress = Math.min(1, (now - this.since) / this.holdMs);
     if (progress < 1) return this.#state(progress, null);
     this.committed = true;
@@ -56,6 +66,15 @@ export class Speller {
   reset() {
     this.candidate = null;
     this.committed = false;
+    this.untyped = false;
+    this.ignoreHeld = false;
+  }
+
+  /** The sign held on the next frame is not typed until it is released, as if it had been typed:
+   *  after teaching a sign (teach.js), the hand still showing it is not spelling. */
+  ignoreUntilRelease() {
+    this.reset();
+    this.ignoreHeld = true;
   }
 
   clear() {
@@ -83,6 +102,6 @@ export class Speller {
   }
 
   #state(progress, committed) {
-    return { progress, committed, text: this.text };
+    return { progress, committed, waiting: this.untyped, text: this.text };
   }
 }

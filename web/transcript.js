@@ -3,7 +3,7 @@
 
 /**
  * elements: {text, hold, holdLabel, announce, copy, clear, undo, speak, message}.
- * Returns {update(top, now), reset()}; update() takes the loop's per-frame top result ({label, probability}).
+ * Returns {update(top, now), reset(), teaching()}; update() takes the loop's per-frame top result ({label, probability}).
  */
 const IDLE = 'Hold a sign steady to type it';
 
@@ -44,9 +44,10 @@ export function bindTranscript(elements, speller) {
 
   return {
     update(top, now) {
-      const { progress, committed } = speller.update(top, now);
+      const { progress, committed, waiting } = speller.update(top, now);
       hold.value = progress;
-      holdLabel.textContent = progress >= 1 ? 'Typed; change or lower your hand to repeat it'
+      holdLabel.textContent = waiting ? 'Lower your hand or change sign to start typing'
+        : progress >= 1 ? 'Typed; change or lower your hand to repeat it'
         : progress > 0 ? `Hold ${top.label}…` : IDLE;
       if (committed !== null) {
         render();
@@ -58,6 +59,12 @@ export function bindTranscript(elements, speller) {
       speller.reset();
       hold.value = 0;
       holdLabel.textContent = IDLE;
+    },
+    /** This frame was shown to teach a sign: nothing is typed, nor, once the lesson ends, the sign
+     *  still held then, until the hand is lowered or changes sign. */
+    teaching() {
+      this.reset();
+      speller.ignoreUntilRelease();
     },
   };
 }

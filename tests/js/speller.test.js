@@ -104,6 +104,29 @@ test('reset forgets a half-held sign', () => {
   assert.equal(speller.update({ label: 'A', probability: 0.9 }, 800).committed, null);
 });
 
+test('after ignoreUntilRelease the sign held is not typed until a release, then typed as usual', () => {
+  // The end of a lesson (teach.js): the hand still shows the sign just taught.
+  const speller = new Speller({ threshold: 0.7, holdMs: 800 });
+  const clock = { now: 0 };
+  speller.ignoreUntilRelease();
+  assert.deepEqual(hold(speller, clock, 'U', 3000), []);
+  assert.equal(speller.update({ label: 'U', probability: 0.9 }, clock.now).waiting, true);
+  assert.deepEqual(hold(speller, clock, null, 200), []); // lowered
+  assert.deepEqual(hold(speller, clock, 'U', 1000), ['U']);
+  assert.equal(speller.update({ label: 'U', probability: 0.9 }, clock.now).waiting, false);
+  // Another sign counts as a release too, as after a typed sign.
+  speller.ignoreUntilRelease();
+  assert.deepEqual([...hold(speller, clock, 'U', 1000), ...hold(speller, clock, 'R', 1000)], ['R']);
+  // With no sign held when it is called, the next one is typed as usual.
+  speller.ignoreUntilRelease();
+  assert.deepEqual([...hold(speller, clock, null, 100), ...hold(speller, clock, 'A', 1000)], ['A']);
+  // reset() (the camera stopped) forgets it too.
+  speller.ignoreUntilRelease();
+  speller.reset();
+  assert.deepEqual(hold(speller, clock, 'B', 1000), ['B']);
+  assert.equal(speller.text, 'URAB');
+});
+
 test('the defaults are sane', () => {
   assert.ok(DEFAULTS.threshold > 0.5 && DEFAULTS.threshold < 0.95);
   assert.ok(DEFAULTS.holdMs >= 300 && DEFAULTS.holdMs <= 1500);
