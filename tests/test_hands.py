@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import ROOT, WEB, camera_frame, open_page
+from conftest import ROOT, WEB, camera_frame, frames_read_right, open_page
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import data
 from training.keypoints import decide, fuse, load_model, normalise
@@ -173,32 +173,11 @@ def small_off_centre(photo_rgb):
 def camera_scenes(digits_test_split, tmp_path_factory):  # noqa: F811
     """{'3': a held-out 3 filling the frame, '7': a held-out 7 small and off-centre}: the first held-out
     photos that the Python recogniser (MediaPipe + the shipped Keras twins, fused) reads right as framed."""
-    metadata, paths, labels = digits_test_split
-    tree = tmp_path_factory.mktemp("scenes")
+    _, paths, labels = digits_test_split
     framings = {"3": camera_frame, "7": small_off_centre}
-    for label, frame_of in framings.items():
-        (tree / label).mkdir()
-        for path in [p for p, l in zip(paths, labels) if l == label][:8]:
-            cv2.imwrite(str(tree / label / f"{path.stem}.png"), cv2.cvtColor(frame_of(data.load_image(path)), cv2.COLOR_RGB2BGR))
-    cache = extract_in_hands_venv(tree, tree.parent / "scenes.npz")
-    classes = metadata["labels"]
-    image_model = keras.models.load_model(ROOT / "models" / "digits.keras", compile=False)
-    keypoint_model = load_model(ROOT / "models" / "digits.keypoints.keras")
-    found = ~np.isnan(cache["points"][:, 0, 0])
-    features = np.zeros((len(found), 63), np.float32)
-    features[found] = normalise(cache["points"][found], cache["size"][found])
-    keypoint_probs = keypoint_model.predict(features, verbose=0)
-    images = np.stack([data.crop_and_resize(data.load_image(tree / p), metadata["input"]["size"]) for p in cache["paths"]])
-    fusion = metadata["keypoints"]
-    decided = decide(keypoint_probs, image_model.predict(images, verbose=0), found,
-                     fusion["fusion_image_weight"], classes, fusion["no_hand_min_confidence"])
-    scenes = {}
-    for i, path in enumerate(cache["paths"]):
-        label = str(path).split("/")[0]
-        if label not in scenes and found[i] and classes[decided[i]] == label and keypoint_probs[i].max() > 0.9:
-            scenes[label] = data.load_image(tree / str(path))
-    assert set(scenes) == set(framings), f"no held-out photo read right for {set(framings) - set(scenes)}"
-    return scenes
+    candidates = {label: [frame_of(data.load_image(p)) for p, l in zip(paths, labels) if l == label][:8]
+                  for label, frame_of in framings.items()}
+    return frames_read_right("digits", candidates, tmp_path_factory.mktemp("scenes") / "scenes")
 
 
 def test_camera_with_landmarks_on_types_a_small_off_centre_hand_and_nothing_for_an_empty_scene(

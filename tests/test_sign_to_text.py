@@ -1,7 +1,8 @@
 """Sign to text in real Chromium: the speller on the fake camera, photos, modes, cameras, privacy, layout.
 
-Everything here runs on the shipped digits model, except the HI / LL spelling test, which needs the
-letters model (web/model/letters/) and fails, saying so, until it is there.
+Everything here runs on the shipped digits model, except the HI / LL spelling test (with the hand
+tracker on, as users get it, and off), which needs the letters model (web/model/letters/) and fails,
+saying so, until it is there.
 """
 import base64
 import json
@@ -12,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import ARTIFACTS, ROOT, WEB, camera_frame, open_page, write_y4m
+from conftest import ARTIFACTS, ROOT, WEB, camera_frame, frames_read_right, open_page, write_y4m
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import data
 
@@ -130,7 +131,8 @@ def test_digits_held_to_the_camera_are_typed_and_a_repeat_needs_a_release(digit_
     assert page.evaluate(TRANSCRIPT) == spelled[:-1]
 
 
-def test_letters_model_spells_hi_space_and_a_double_l(shared_data, site, launch, tmp_path):
+@pytest.mark.parametrize("landmarks", ["on", "off"])
+def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, site, launch, tmp_path):
     letters = WEB / "model" / "letters"
     if not (letters / "metadata.json").is_file():
         pytest.fail("web/model/letters/ is not there yet: this test spells HI and LL with the letters model. "
@@ -145,17 +147,22 @@ def test_letters_model_spells_hi_space_and_a_double_l(shared_data, site, launch,
     held_out = json.loads((ROOT / "models" / "letters.split.json").read_text())
     test_paths = [shared_data / p for p in held_out["test"] if p.startswith("asl-letters/")]
     test_labels = [data.canonical_label(p.parent.name) for p in test_paths]
-    frames = held_out_frames("letters", test_paths, test_labels, {"H", "I", "space", "L", "nothing"})
+    wanted = {"H", "I", "space", "L", "nothing"}
+    if landmarks == "on":  # as users get it: the hand tracker, the keypoint model and the image model, fused
+        candidates = {label: [camera_frame(data.load_image(p)) for p, l in zip(test_paths, test_labels) if l == label][:8]
+                      for label in wanted}
+        frames = frames_read_right("letters", candidates, tmp_path / "candidates")
+    else:  # the image model alone (Settings: "Read the hand's shape" off)
+        frames = held_out_frames("letters", test_paths, test_labels, wanted)
 
     for name, sequence, expected in [("hi", ["H", "I", "space"], "HI "), ("ll", ["L", "nothing", "L"], "LL")]:
-        # 1.5 s a sign with the image model alone (~0.1 s a frame here); tests/test_hands.py spells
-        # with landmarks on.
+        # 1.5 s a sign: ~0.1 s a frame here with the image model alone, ~0.06 s with the hand tracker.
         # Ending on an empty scene: Chromium's fake camera may show the file's last frames first.
         camera = write_y4m(tmp_path / f"{name}.y4m", [frames[s] for s in sequence] + [GREY], seconds_each=1.5, fps=15)
-        page = open_page(launch(camera=str(camera)), site.url + "?model=letters&landmarks=off")
+        page = open_page(launch(camera=str(camera)), site.url + f"?model=letters&landmarks={landmarks}")
         shown = spell_with_camera(page, expected)
         page.click("[data-testid=start]")  # Stop
-        print(f"fake-camera run, letters model, {expected!r}:")
+        print(f"fake-camera run, letters model, landmarks {landmarks}, {expected!r}:")
         report_measurements(shown, sequence)
         page.close()
 
