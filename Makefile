@@ -22,11 +22,14 @@ EXTRA_EVERY_letters := 2
 # Landmarks of every 2nd asl-letters photo: its neighbouring video frames are near-duplicates, and
 # all of them tilt the keypoint model toward its one signer (leave-one-dataset-out 64.3 % vs 66.2 %).
 EVERY_asl-letters := 2
+# Accuracy on people it never saw, shown in the page: the leave-one-dataset-out table (training.lodo).
+NEW_PEOPLE_letters = $(wildcard runs/lodo/summary.json)
 DATA ?= $(or $(DATA_$(NAME)),$(error name the photos: make train NAME=$(NAME) DATA=folder))
 TRAIN_ARGS ?= $(TRAIN_ARGS_$(NAME))
 EXTRA_LANDMARKS ?= $(EXTRA_LANDMARKS_$(NAME))
 EXTRA_PHOTOS ?= $(EXTRA_PHOTOS_$(NAME))
 EXTRA_EVERY ?= $(or $(EXTRA_EVERY_$(NAME)),1)
+NEW_PEOPLE ?= $(NEW_PEOPLE_$(NAME))
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
@@ -69,7 +72,7 @@ landmarks: $(HANDS_VENV)/.installed
 	$(HANDS_VENV)/bin/python -m training.landmarks --data $(DATA) --every $(or $(EVERY),$(EVERY_$(notdir $(DATA))),1)
 
 convert: venv
-	$(PY) -m training.export --name $(NAME)
+	$(PY) -m training.export --name $(NAME) $(if $(NEW_PEOPLE),--new-people $(NEW_PEOPLE))
 
 # Every web/model/*/ against a Teachable-Machine-equivalent model in one headless Chromium (~3 min):
 # prints the table, writes bench/results.json and refreshes the table in README.md.

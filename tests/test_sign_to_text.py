@@ -317,7 +317,7 @@ def second_model(site, tmp_path):
     model = tmp_path / "letters"
     shutil.copytree(WEB / "model" / "digits", model)
     metadata = json.loads((model / "metadata.json").read_text())
-    metadata.update(name="letters", labels=list("ABCDEFGHIJ"))
+    metadata.update(name="letters", labels=list("ABCDEFGHIJ"), new_people={"mean_fused": 0.666})
     (model / "metadata.json").write_text(json.dumps(metadata))
     site.mount("/model/letters/", model)
     yield model
@@ -326,6 +326,9 @@ def second_model(site, tmp_path):
 
 def test_mode_switch_loads_a_model_on_first_use_and_remembers_it(second_model, site, launch):
     page = open_page(launch(), site.url)
+    digits_accuracy = json.loads((WEB / "model" / "digits" / "metadata.json").read_text())["test_accuracy"]
+    assert page.text_content("#model-name") == (f"digits: 10 signs, {digits_accuracy:.0%} on unseen photos of "
+                                                 "the people it learnt from")  # no new_people in its metadata
     model_requests = []
     page.on("request", lambda request: model_requests.append(request.url) if "model.json" in request.url else None)
     assert page.is_checked("[data-testid=mode-digits]")
@@ -334,7 +337,9 @@ def test_mode_switch_loads_a_model_on_first_use_and_remembers_it(second_model, s
     page.check("[data-testid=mode-letters]")
     page.wait_for_function("() => window.signcam.model === 'letters'")
     assert [u for u in model_requests if "/model/letters/" in u], "the letters model was never fetched"
-    assert "letters: 10 signs" in page.text_content("#model-name")
+    # What it scored on people it never saw is said beside it, with the remedy.
+    assert page.text_content("#model-name") == (f"letters: 10 signs, {digits_accuracy:.0%} on unseen photos of the "
+                                                "people it learnt from, 67% for people it never saw (teach it your signs)")
     assert "model=letters" in page.url
     page.goto(site.url)  # no ?model=: the remembered choice
     page.wait_for_function("() => window.signcam?.model === 'letters'")

@@ -104,7 +104,25 @@ def keypoints_metadata(run):
     }
 
 
-def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models"):
+def new_people_metadata(lodo_summary):
+    """training.lodo's summary.json -> what the page tells users about people the model never saw."""
+    try:
+        summary = json.loads(Path(lodo_summary).read_text())
+        fused = {held_out: result["fused"] for held_out, result in summary.items()}
+        taught = {held_out: result["personal"]["fused_with_own_signs"] for held_out, result in summary.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ExportError(f"{lodo_summary} is not a training.lodo summary ({type(error).__name__}: {error}): "
+                          "run `python -m training.lodo ...` again, or leave --new-people out") from error
+    return {
+        "how": "leave one dataset out (training.lodo): trained without a set's people and rooms, tested on them",
+        "fused": fused,
+        "mean_fused": round(sum(fused.values()) / len(fused), 4),
+        "fused_with_own_signs": taught,  # after the held-out signer taught their signs (training/personal.py)
+        "mean_fused_with_own_signs": round(sum(taught.values()) / len(taught), 4),
+    }
+
+
+def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models", new_people=None):
     import keras  # imported here so `--help` is instant
 
     from training import keypoints
@@ -129,6 +147,8 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
         if (run / "keypoints.keras").is_file():  # the hand-shape model (training.keypoints), fused in the page
             convert(keypoints.load_model(run / "keypoints.keras"), building / "keypoints", quantize)
             info["keypoints"] = keypoints_metadata(run)
+        if new_people:
+            info["new_people"] = new_people_metadata(new_people)
         if output_size(building / "model.json") != len(info["labels"]):
             raise ExportError(f"converted model outputs {output_size(building / 'model.json')} classes "
                               f"but {run / 'split.json'} lists {len(info['labels'])} labels")
@@ -171,9 +191,11 @@ def main(argv=None):
     p.add_argument("--runs", default="runs")
     p.add_argument("--out", default="web/model")
     p.add_argument("--no-quantize", action="store_true", help="keep float32 weights")
+    p.add_argument("--new-people", help="training.lodo's summary.json: accuracy on people the model never saw, "
+                                        "which the page shows beside the test accuracy")
     args = p.parse_args(argv)
     try:
-        export(args.name, args.runs, args.out, quantize=not args.no_quantize)
+        export(args.name, args.runs, args.out, quantize=not args.no_quantize, new_people=args.new_people)
     except (ExportError, subprocess.CalledProcessError) as error:
         sys.exit(f"error: {error}")
 

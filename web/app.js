@@ -238,9 +238,13 @@ async function useModel(name) {
   modelName = name;
   transcript.reset();
   for (const radio of ui.modes) radio.checked = radio.value === name;
-  const accuracy = classifier.metadata.test_accuracy;
-  document.querySelector('#model-name').textContent =
-    `${name}: ${classifier.labels.length} signs` + (accuracy ? `, ${(accuracy * 100).toFixed(1)}% on unseen photos` : '');
+  // Honest about who it works for: its test photos show the people it learnt from; new people
+  // (metadata.new_people, training.lodo) fare worse, and teaching it their signs is the remedy.
+  const { test_accuracy: accuracy, new_people: newPeople } = classifier.metadata;
+  const percent = (value) => `${(value * 100).toFixed(0)}%`;
+  document.querySelector('#model-name').textContent = `${name}: ${classifier.labels.length} signs` +
+    (accuracy ? `, ${percent(accuracy)} on unseen photos of the people it learnt from` : '') +
+    (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw (teach it your signs)` : '');
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name };
   teaching.cancel();
   return true;
