@@ -1,5 +1,7 @@
 """Signs the user teaches (training/personal.py, web/personal.js, web/teach.js): the rule on hand-made
 cases, Python against the page, and the whole thing through the fake camera."""
+import json
+
 import numpy as np
 
 from conftest import camera_frame, open_page, write_y4m
@@ -133,4 +135,50 @@ def test_the_page_works_where_storage_is_blocked(site, launch):
     page = open_page(launch(), site.url + "?model=digits", init_script=blocked)
     assert not page.is_disabled("[data-testid=start]"), page.text_content("[data-testid=status]")
     assert page.text_content("[data-testid=taught]") == "No signs of your own taught for digits yet."
+    assert not [m for m in page.console_messages if m.startswith("pageerror")], page.console_messages
+
+
+def test_signs_are_saved_to_a_file_and_loaded_back_and_a_wrong_file_is_explained(site, launch, tmp_path):
+    # Taught signs are the user's work: a file carries them to another browser, or past clearing this one's data.
+    stored = {"8": np.round(hands(8, 10), 4).tolist(), "2": np.round(hands(2, 3), 4).tolist()}
+    page = open_page(launch(), site.url + "?model=digits")
+    page.evaluate("(signs) => localStorage.setItem('signcam.own-signs.digits', JSON.stringify(signs))", stored)
+    page.reload()
+    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=60_000)
+    page.click("[data-testid=teach-panel] summary")
+    status = lambda: page.text_content("[data-testid=teach-status]")
+    taught = lambda: page.text_content("[data-testid=taught]")
+    assert "2 (3 hands), 8 (10 hands)" in taught()
+
+    with page.expect_download() as download:
+        page.click("[data-testid=save-signs]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "signcam-signs-digits.json"
+    content = json.loads(saved.read_text())
+    assert content["format"] == "signcam-own-signs" and content["model"] == "digits"
+    np.testing.assert_allclose(content["signs"]["8"], stored["8"])
+    assert status() == "Saved your digits signs to signcam-signs-digits.json."
+
+    page.click("[data-testid=forget]")
+    assert "No signs of your own" in taught() and page.is_disabled("[data-testid=save-signs]")
+    assert status() == "Forgot your signs for digits."  # with the camera off too
+    page.set_input_files("[data-testid=load-signs]", saved)
+    page.wait_for_function("() => document.querySelector('[data-testid=teach-status]').textContent.startsWith('Loaded')")
+    assert "2 (3 hands), 8 (10 hands)" in taught()
+    kept = page.evaluate("() => JSON.parse(localStorage.getItem('signcam.own-signs.digits'))")
+    np.testing.assert_allclose(kept["8"], stored["8"])
+
+    # Another model's file, a file that is no signs file, a sign this model lacks: said, and nothing lost.
+    (tmp_path / "letters.json").write_text(json.dumps({**content, "model": "letters"}))
+    (tmp_path / "photo.json").write_text("not json at all")
+    (tmp_path / "extra.json").write_text(json.dumps({**content, "signs": {"Q": stored["8"], "7": stored["2"]}}))
+    for name, words in [("letters.json", 'holds signs for the "letters" model'),
+                        ("photo.json", "not a file of SignCam signs"),
+                        ("extra.json", "Loaded 7 from \"extra.json\". Left out, not signs of digits or damaged: Q.")]:
+        page.set_input_files("[data-testid=load-signs]", tmp_path / name)
+        page.wait_for_function("(name) => document.querySelector('[data-testid=teach-status]').textContent.includes(name)",
+                               arg=name)
+        assert words in status(), status()
+    assert "2 (3 hands), 7 (3 hands), 8 (10 hands)" in taught()
     assert not [m for m in page.console_messages if m.startswith("pageerror")], page.console_messages

@@ -54,6 +54,7 @@ const transcript = bindTranscript({
 }, speller);
 const teaching = bindTeaching({
   sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
+  save: $('save-signs'), load: $('load-signs'),
   status: $('teach-status'), taught: $('taught'), guide: $('guide'),
 }, { recogniser: () => recogniser, model: () => modelName, running: () => running });
 bindSettingsPanel({

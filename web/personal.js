@@ -77,6 +77,43 @@ export class OwnSigns {
   }
 }
 
+// A file of the user's signs (Save my signs / Load signs), to carry them to another browser or
+// device, or keep them when the browser's data is cleared: the same 63 numbers a hand, as JSON.
+export const FILE_FORMAT = 'signcam-own-signs';
+
+export class SignsFileError extends Error {}
+
+/** The text of a signs file for this model. */
+export function signsFile(model, taught) {
+  return JSON.stringify({ format: FILE_FORMAT, version: 1, model, signs: taught });
+}
+
+/** Read a signs file for `model`, whose signs are `labels`: { signs: { sign: hands }, skipped: [sign] }
+ *  (skipped: signs this model does not have, or whose hands are not 63 numbers each). Throws
+ *  SignsFileError with a message fit for the page. */
+export function readSignsFile(text, model, labels) {
+  let file = null;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    // not JSON: said below
+  }
+  if (file?.format !== FILE_FORMAT || typeof file.signs !== 'object' || file.signs === null) {
+    throw new SignsFileError('This is not a file of SignCam signs (one is made by "Save my signs").');
+  }
+  if (file.model !== model) {
+    throw new SignsFileError(`This file holds signs for the "${file.model}" model: choose it above, then load the file again.`);
+  }
+  const signs = {};
+  const skipped = [];
+  for (const [sign, hands] of Object.entries(file.signs)) {
+    if (labels.includes(sign) && isHands(hands) && hands.length) signs[sign] = hands.slice(-PER_SIGN);
+    else skipped.push(sign);
+  }
+  if (!Object.keys(signs).length) throw new SignsFileError(`This file holds no signs the "${model}" model can use.`);
+  return { signs, skipped };
+}
+
 export const READY_MS = 1500; // before each sign is recorded: time to form it (and to lower the finger that pressed Teach)
 export const GIVE_UP_MS = 15_000; // recording a sign for this long without PER_SIGN hands found: the lesson ends
 

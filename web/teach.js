@@ -4,10 +4,11 @@
 // browser. For the people the training photos never saw, whose way of forming a letter the models
 // misread every time (training/personal.py: one new signer 64 % -> 91 %, every letter taught).
 
-import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN } from './personal.js';
+import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, SignsFileError, readSignsFile, signsFile } from './personal.js';
 import { NOTHING } from './recogniser.js';
 
-/** ui: { sign (select), teach, teachAll, forget, status, taught, guide (the label over the preview) };
+/** ui: { sign (select), teach, teachAll, forget, save, load (file input), status, taught, guide (the label
+ *  over the preview) };
  *  page: { recogniser(), model(), running() }. */
 export function bindTeaching(ui, page) {
   let lesson = null; // while signs are being taught
@@ -31,6 +32,8 @@ export function bindTeaching(ui, page) {
     ui.teach.textContent = lesson ? 'Stop' : 'Teach';
     ui.teachAll.disabled = !usable || !page.running() || lesson !== null;
     ui.forget.disabled = !usable || recogniser.ownSigns.empty || lesson !== null;
+    ui.save.disabled = ui.forget.disabled;
+    ui.load.disabled = !usable || lesson !== null;
     if (!usable) {
       ui.taught.textContent = 'Needs "Read the hand\'s shape" (Settings) and a model with a keypoint model.';
       return;
@@ -64,8 +67,37 @@ export function bindTeaching(ui, page) {
 
   ui.forget.addEventListener('click', () => {
     page.recogniser().ownSigns.forget();
-    say(`Forgot your signs for ${page.model()}.`);
     refresh();
+    say(`Forgot your signs for ${page.model()}.`);
+  });
+
+  ui.save.addEventListener('click', () => {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([signsFile(page.model(), page.recogniser().ownSigns.taught)],
+      { type: 'application/json' }));
+    link.download = `signcam-signs-${page.model()}.json`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    say(`Saved your ${page.model()} signs to ${link.download}.`);
+  });
+
+  ui.load.addEventListener('change', async () => {
+    const [file] = ui.load.files;
+    ui.load.value = ''; // the same file can be chosen again
+    if (!file) return;
+    const recogniser = page.recogniser();
+    let message;
+    try {
+      const { signs: loaded, skipped } = readSignsFile(await file.text(), page.model(), recogniser.labels);
+      for (const [sign, hands] of Object.entries(loaded)) recogniser.ownSigns.teach(sign, hands);
+      message = `Loaded ${Object.keys(loaded).join(' ')} from "${file.name}".` +
+        (skipped.length ? ` Left out, not signs of ${page.model()} or damaged: ${skipped.join(' ')}.` : '');
+    } catch (error) {
+      message = error instanceof SignsFileError ? `"${file.name}": ${error.message}`
+        : `"${file.name}" could not be read: ${error.message}`;
+    }
+    refresh();
+    say(message);
   });
 
   /** Each camera frame's result. True while a lesson runs: that frame is for teaching, not for typing. */

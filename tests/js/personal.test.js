@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, READY_MS } from '../../web/personal.js';
+import {
+  FILE_FORMAT, GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, READY_MS, SignsFileError, readSignsFile, signsFile,
+} from '../../web/personal.js';
 
 class MemoryStorage {
   constructor(items = {}) { this.items = { ...items }; }
@@ -97,4 +99,28 @@ test('a lesson with too few hands found ends after GIVE_UP_MS without teaching t
   assert.equal(seen.at(-1).phase, 'no hand');
   assert.equal(seen.at(-1).sign, 'T');
   assert.equal(lesson.phase, 'no hand');
+});
+
+test('a signs file round-trips, and a wrong or damaged one is refused with the reason', () => {
+  const signs = new OwnSigns('letters', new MemoryStorage());
+  signs.teach('U', [hand(0.1), hand(0.2)]);
+  const text = signsFile('letters', signs.taught);
+  assert.deepEqual(readSignsFile(text, 'letters', ['U', 'R']), { signs: signs.taught, skipped: [] });
+  // Signs the model lacks, or whose hands are not 63 numbers each, are left out and named.
+  const mixed = JSON.stringify({ format: FILE_FORMAT, version: 1, model: 'letters',
+    signs: { U: [Array(63).fill(0.1)], '7': [Array(63).fill(0.2)], R: [[1, 2, 3]], S: [] } });
+  assert.deepEqual(readSignsFile(mixed, 'letters', ['U', 'R', 'S']),
+    { signs: { U: [Array(63).fill(0.1)] }, skipped: ['7', 'R', 'S'] });
+  const refused = (file, model, words) => assert.throws(() => readSignsFile(file, model, ['U', 'R']),
+    (error) => error instanceof SignsFileError && words.test(error.message));
+  refused(text, 'digits', /signs for the "letters" model: choose it/);
+  refused('{not json', 'letters', /not a file of SignCam signs/);
+  refused(JSON.stringify({ U: [Array(63).fill(0.1)] }), 'letters', /not a file of SignCam signs/);
+  refused(JSON.stringify({ format: FILE_FORMAT, model: 'letters', signs: null }), 'letters', /not a file of SignCam signs/);
+  refused(mixed.replace('"U"', '"Q"'), 'letters', /no signs the "letters" model can use/);
+  // Only the newest PER_SIGN hands of a sign are kept, as when taught.
+  const many = JSON.stringify({ format: FILE_FORMAT, model: 'letters',
+    signs: { U: Array.from({ length: PER_SIGN + 2 }, (_, i) => Array(63).fill(i)) } });
+  assert.equal(readSignsFile(many, 'letters', ['U']).signs.U.length, PER_SIGN);
+  assert.equal(readSignsFile(many, 'letters', ['U']).signs.U[0][0], 2);
 });
