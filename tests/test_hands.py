@@ -193,7 +193,7 @@ def test_camera_with_landmarks_on_types_a_small_off_centre_hand_and_nothing_for_
         for frame, seconds in scenes:
             yuv = cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420).tobytes()
             f.write((b"FRAME\n" + yuv) * (seconds * fps))
-    page = open_page(launch(camera=str(tmp_path / "scenes.y4m")), site.url)
+    page = open_page(launch(camera=str(tmp_path / "scenes.y4m")), site.url + "?model=digits")
     page.evaluate("""() => {
         window.shown = [];
         new MutationObserver(() => window.shown.push({

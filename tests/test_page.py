@@ -26,7 +26,7 @@ def digits_test_split(shared_data):
 def test_shipped_digits_model_scores_in_the_browser_what_its_card_says(digits_test_split, shared_data, site, launch):
     metadata, paths, labels = digits_test_split
     site.mount("/data/", shared_data)
-    page = open_page(launch(), site.url + "?backend=wasm")
+    page = open_page(launch(), site.url + "?model=digits&backend=wasm")
     urls = [f"data/{p.relative_to(shared_data)}" for p in paths]
     predictions = page.evaluate("""async (urls) => {
         const out = [];
@@ -70,7 +70,7 @@ def test_fake_camera_shows_the_right_digit_for_each(digits_test_split, site, lau
     for digit, frame in sorted(frames.items()):
         camera = write_y4m(tmp_path / f"digit-{digit}.y4m", [frame])
         # The image model alone: tests/test_hands.py covers the hand tracker.
-        page = open_page(launch(camera=str(camera)), site.url + "?landmarks=off")
+        page = open_page(launch(camera=str(camera)), site.url + "?model=digits&landmarks=off")
         page.click("[data-testid=start]")
         page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=60_000)
         page.wait_for_function(

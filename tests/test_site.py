@@ -64,7 +64,7 @@ def test_site_works_under_a_sub_path_then_offline_and_talks_only_to_its_origin(
     frame = held_out_frames("digits", paths, labels, {"5"})["5"]
     camera = write_y4m(tmp_path / "five.y4m", [frame])
     folder = pages.url + SUB_PATH
-    url = folder + "?landmarks=off"  # the site's files and requests; tests/test_hands.py covers the tracker
+    url = folder + "?model=digits&landmarks=off"  # the site's files and requests; tests/test_hands.py covers the tracker
     page = open_page(launch(camera=str(camera)), url, init_script=WATCH_CSP)
     requests = page.evaluate("performance.getEntriesByType('resource').map((entry) => entry.name)")
     page.context.on("request", lambda request: requests.append(request.url))  # from now on

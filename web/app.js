@@ -323,8 +323,10 @@ async function main() {
   ui.backend.textContent = await chooseBackend();
   recoverFromContextLoss();
   const installed = await offerModes();
-  // A remembered mode whose model has since gone falls back to the default; one asked for in the URL does not.
-  if (!params.has('model') && installed[modelName] === false) modelName = DEFAULT_MODEL;
+  // A remembered or default mode whose model is not there falls back to one that is; one asked for in the URL does not.
+  if (!params.has('model') && installed[modelName] === false) {
+    modelName = MODES.map((mode) => mode.name).find((name) => installed[name]) ?? DEFAULT_MODEL;
+  }
   if (!(await useModel(modelName))) return; // the reason is on screen; Start stays disabled
   ui.start.disabled = false;
   showStatus('Ready. Press Start camera, or choose a photo.');

@@ -6,7 +6,7 @@ export const MODES = Object.freeze([
   { name: 'digits', title: 'Numbers' },
 ]);
 
-export const DEFAULT_MODEL = 'digits';
+export const DEFAULT_MODEL = 'letters'; // fingerspelling: what most people come for
 
 const VALID_NAME = /^[\w-]+$/; // a folder name, never a path or a URL
 
