@@ -81,6 +81,10 @@ def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_t
     page.click("[data-testid=teach]")
     page.wait_for_function("() => document.querySelector('[data-testid=teach-status]').textContent.startsWith('Taught')",
                            timeout=90_000)
+    # The hand was read as `before`: the user is told that sign may now read as the taught one.
+    assert page.text_content("[data-testid=teach-status]") == (
+        f"Taught {sign}: a hand like yours now reads as {sign}. It was read as {before}: if your {before} now "
+        f"reads as {sign} too, teach {before} as well.")
     recording = [f for f in page.evaluate("window.lessonFrames") if f["status"].startswith("Hold ")]
     assert len(recording) >= 9, recording  # one status a frame while the 10 hands are recorded
     # A sign shown to teach is not typed: the speller starts over on every frame of the lesson.

@@ -7,12 +7,20 @@
 import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, SignsFileError, readSignsFile, signsFile } from './personal.js';
 import { NOTHING } from './recogniser.js';
 
+const mostCommon = (labels) => {
+  const counts = new Map();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+};
+
 /** ui: { sign (select), teach, teachAll, forget, save, load (file input), status, taught, guide (the label
  *  over the preview) };
  *  page: { recogniser(), model(), running() }. */
 export function bindTeaching(ui, page) {
   let lesson = null; // while signs are being taught
   let taughtNow = []; // signs taught by this lesson
+  let readings = []; // what the frames being recorded were read as, before this sign was taught
+  let readAs = null; // what they were mostly read as, if another sign
 
   const idleGuide = ui.guide.textContent;
   const say = (message) => { ui.status.textContent = message; };
@@ -48,6 +56,8 @@ export function bindTeaching(ui, page) {
   function begin(chosen) {
     lesson = new Lesson(chosen, performance.now());
     taughtNow = [];
+    readings = [];
+    readAs = null;
     say(`Get ready to sign ${lesson.sign}…`);
     refresh();
   }
@@ -103,16 +113,24 @@ export function bindTeaching(ui, page) {
   /** Each camera frame's result. True while a lesson runs: that frame is for teaching, not for typing. */
   function onFrame(result, now) {
     if (!lesson) return false;
+    if (lesson.phase === 'recording' && result.features) readings.push(result.top[0].label);
     const { phase, sign, count, taught } = lesson.update(result.features ?? null, now);
     if (taught) {
       page.recogniser().ownSigns.teach(taught.sign, taught.hands);
       taughtNow.push(taught.sign);
+      readAs = mostCommon(readings);
+      if (readAs === taught.sign || readAs === NOTHING) readAs = null;
+      readings = [];
       refresh();
     }
     const after = taught ? `Taught ${taught.sign}. ` : '';
     if (phase === 'done') {
-      end(taughtNow.length === 1 ? `Taught ${taughtNow[0]}: a hand like yours now reads as ${taughtNow[0]}.`
-        : `Taught ${taughtNow.length} signs: ${taughtNow.join(' ')}.`);
+      // A hand taught as one sign pulls hands like it, the sign it was read as included (letters card,
+      // *Your own signs*): say which, so that one can be taught too.
+      const [only] = taughtNow;
+      end(taughtNow.length > 1 ? `Taught ${taughtNow.length} signs: ${taughtNow.join(' ')}.`
+        : `Taught ${only}: a hand like yours now reads as ${only}.` + (readAs
+          ? ` It was read as ${readAs}: if your ${readAs} now reads as ${only} too, teach ${readAs} as well.` : ''));
     } else if (phase === 'no hand') {
       end(`Your hand was found in ${count} of the frames in ${GIVE_UP_MS / 1000} s: ${sign} not taught. ` +
         'Hold your hand inside the frame, in good light, and try again.');
