@@ -22,8 +22,10 @@ EXTRA_EVERY_letters := 2
 # Landmarks of every 2nd asl-letters photo: its neighbouring video frames are near-duplicates, and
 # all of them tilt the keypoint model toward its one signer (leave-one-dataset-out 64.3 % vs 66.2 %).
 EVERY_asl-letters := 2
-# Accuracy on people it never saw, shown in the page: the leave-one-dataset-out table (training.lodo).
+# Accuracy on people it never saw, shown in the page: the leave-one-dataset-out table (training.lodo);
+# for digits, the recipe trained with --split-by-signer (its card says how).
 NEW_PEOPLE_letters = $(wildcard runs/lodo/summary.json)
+NEW_PEOPLE_digits = $(patsubst %/keypoints.json,%,$(wildcard runs/digits-new-signers/keypoints.json))
 DATA ?= $(or $(DATA_$(NAME)),$(error name the photos: make train NAME=$(NAME) DATA=folder))
 TRAIN_ARGS ?= $(TRAIN_ARGS_$(NAME))
 EXTRA_LANDMARKS ?= $(EXTRA_LANDMARKS_$(NAME))

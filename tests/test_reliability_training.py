@@ -180,7 +180,7 @@ def test_convert_refuses_labels_that_do_not_match_the_model_before_converting(ti
     assert not (run.parent / "web" / "tiny").exists()
 
 
-def test_convert_records_accuracy_on_new_people_from_the_leave_one_dataset_out_summary(tmp_path):
+def test_convert_records_accuracy_on_new_people_from_a_lodo_summary_or_a_split_by_signer_run(tmp_path):
     summary = tmp_path / "summary.json"
     summary.write_text(json.dumps({
         "set-a": {"fused": 0.6, "personal": {"fused_with_own_signs": 0.9}},
@@ -189,19 +189,32 @@ def test_convert_records_accuracy_on_new_people_from_the_leave_one_dataset_out_s
     assert new_people["fused"] == {"set-a": 0.6, "set-b": 0.8} and new_people["mean_fused"] == 0.7
     assert new_people["mean_fused_with_own_signs"] == 0.875
     summary.write_text(json.dumps({"set-a": {"keypoints": 0.6}}))  # a run without image models: no fused column
-    with pytest.raises(export.ExportError, match=r"summary\.json is not a training\.lodo summary \(KeyError"):
+    with pytest.raises(export.ExportError, match=r"summary\.json is neither a training\.lodo summary .*\(KeyError"):
         export.new_people_metadata(summary)
-    with pytest.raises(export.ExportError, match=r"missing\.json is not a training\.lodo summary"):
+    with pytest.raises(export.ExportError, match=r"missing\.json is neither a training\.lodo summary"):
         export.new_people_metadata(tmp_path / "missing.json")
 
+    # Or a run trained with --split-by-signer, whose test photos are of other signers (digits).
+    run = tmp_path / "digits-new-signers"
+    run.mkdir()
+    (run / "split.json").write_text(json.dumps({"by_signer": True}))
+    (run / "keypoints.json").write_text(json.dumps({"test": {"image": 0.98, "keypoints": 0.97, "fused": 0.987}}))
+    assert export.new_people_metadata(run)["mean_fused"] == 0.987
+    (run / "split.json").write_text(json.dumps({"by_signer": False}))
+    with pytest.raises(export.ExportError, match=r"not trained with --split-by-signer"):
+        export.new_people_metadata(run)
 
-def test_the_shipped_letters_model_tells_users_how_it_does_on_new_people():
-    # make convert NAME=letters puts training.lodo's numbers in; the page shows them (test_sign_to_text).
-    metadata = json.loads((export.Path(__file__).resolve().parent.parent / "web" / "model" / "letters" /
+
+@pytest.mark.parametrize("name, measured_on", [
+    ("letters", {"asl-letters", "asl-letters-multisigner", "asl-alphabet-64"}),
+    ("digits", {"other signers (--split-by-signer)"}),
+])
+def test_the_shipped_models_tell_users_how_they_do_on_new_people(name, measured_on):
+    # make convert puts these numbers in (Makefile: NEW_PEOPLE_NAME); the page shows them (test_sign_to_text).
+    metadata = json.loads((export.Path(__file__).resolve().parent.parent / "web" / "model" / name /
                            "metadata.json").read_text())
-    new_people = metadata["new_people"]
-    assert set(new_people["fused"]) == {"asl-letters", "asl-letters-multisigner", "asl-alphabet-64"}
-    assert 0 < new_people["mean_fused"] < metadata["test_accuracy"]
+    assert set(metadata["new_people"]["fused"]) == measured_on
+    assert 0 < metadata["new_people"]["mean_fused"] < metadata["test_accuracy"]
 
 
 def test_ctrl_c_keeps_the_best_checkpoint_and_says_how_to_go_on(shared_data, tmp_path, monkeypatch, capsys):

@@ -343,8 +343,9 @@ def test_mode_switch_loads_a_model_on_first_use_and_remembers_it(second_model, s
     page.check("[data-testid=mode-digits]")
     page.wait_for_function("() => window.signcam.model === 'digits'")
     assert [u for u in model_requests if "/model/digits/" in u], "the digits model was never fetched"
-    assert page.text_content("#model-name") == (f"digits: 10 signs, {digits_accuracy:.0%} on unseen photos of "
-                                                "the people it learnt from")  # no new_people in its metadata
+    digits_new_people = json.loads((WEB / "model" / "digits" / "metadata.json").read_text())["new_people"]["mean_fused"]
+    assert page.text_content("#model-name") == (f"digits: 10 signs, {digits_accuracy:.0%} on unseen photos of the "
+                                                f"people it learnt from, {digits_new_people:.0%} for people it never saw")
     assert "model=digits" in page.url
     page.goto(site.url)  # no ?model=: the remembered choice
     page.wait_for_function("() => window.signcam?.model === 'digits'")

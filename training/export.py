@@ -104,15 +104,25 @@ def keypoints_metadata(run):
     }
 
 
-def new_people_metadata(lodo_summary):
-    """training.lodo's summary.json -> what the page tells users about people the model never saw."""
+def new_people_metadata(source):
+    """What the page tells users about people the model never saw, from either
+    - training.lodo's summary.json (letters: each set held out in turn), or
+    - a run folder trained with --split-by-signer (digits: its test photos are other signers')."""
+    source = Path(source)
     try:
-        summary = json.loads(Path(lodo_summary).read_text())
+        if source.is_dir():
+            if not json.loads((source / "split.json").read_text()).get("by_signer"):
+                raise ExportError(f"{source} was not trained with --split-by-signer: its test photos show "
+                                  "the people it learnt from")
+            fused = json.loads((source / "keypoints.json").read_text())["test"]["fused"]
+            return {"how": f"{source.name}: trained without some signers, tested on them",
+                    "fused": {"other signers (--split-by-signer)": fused}, "mean_fused": round(fused, 4)}
+        summary = json.loads(source.read_text())
         fused = {held_out: result["fused"] for held_out, result in summary.items()}
         taught = {held_out: result["personal"]["fused_with_own_signs"] for held_out, result in summary.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ExportError(f"{lodo_summary} is not a training.lodo summary ({type(error).__name__}: {error}): "
-                          "run `python -m training.lodo ...` again, or leave --new-people out") from error
+        raise ExportError(f"{source} is neither a training.lodo summary nor a --split-by-signer run with its "
+                          f"keypoint model ({type(error).__name__}: {error}): leave --new-people out") from error
     return {
         "how": "leave one dataset out (training.lodo): trained without a set's people and rooms, tested on them",
         "fused": fused,
@@ -191,8 +201,9 @@ def main(argv=None):
     p.add_argument("--runs", default="runs")
     p.add_argument("--out", default="web/model")
     p.add_argument("--no-quantize", action="store_true", help="keep float32 weights")
-    p.add_argument("--new-people", help="training.lodo's summary.json: accuracy on people the model never saw, "
-                                        "which the page shows beside the test accuracy")
+    p.add_argument("--new-people", help="accuracy on people the model never saw, which the page shows beside "
+                                        "the test accuracy: training.lodo's summary.json, or a run folder "
+                                        "trained with --split-by-signer")
     args = p.parse_args(argv)
     try:
         export(args.name, args.runs, args.out, quantize=not args.no_quantize, new_people=args.new_people)

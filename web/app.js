@@ -245,7 +245,8 @@ async function useModel(name) {
   const percent = (value) => `${(value * 100).toFixed(0)}%`;
   document.querySelector('#model-name').textContent = `${name}: ${classifier.labels.length} signs` +
     (accuracy ? `, ${percent(accuracy)} on unseen photos of the people it learnt from` : '') +
-    (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw (teach it your signs)` : '');
+    (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw` : '') +
+    (accuracy - newPeople?.mean_fused > 0.05 ? ' (teach it your signs)' : '');
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name };
   teaching.cancel();
   return true;
