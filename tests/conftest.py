@@ -116,37 +116,24 @@ def smoke_model(shared_data, tmp_path_factory):
 def frames_read_right(model_name, candidates, folder):
     """{label: the first of its candidate camera frames (RGB) that the Python recogniser as shipped reads
     right}: MediaPipe (in .venv-hands) finds the hand (none for `nothing`), the keypoint model is sure
-    of it (> 0.9), and the fusion with the image model decides as the page does. candidates: {label: [frames]}."""
-    import json
+    of it (> 0.9), and the fusion with the image model decides as the page does (training.evaluate's
+    Python path). candidates: {label: [frames]}."""
+    from training import evaluate
 
-    import keras
-
-    from training import data
-    from training.keypoints import decide, load_model, normalise
-    from training.landmarks import extract_in_hands_venv
-
-    metadata = json.loads((WEB / "model" / model_name / "metadata.json").read_text())
     for label, frames in candidates.items():
         (folder / label).mkdir(parents=True, exist_ok=True)
         for i, frame in enumerate(frames):
             cv2.imwrite(str(folder / label / f"{i:03d}.png"), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
-    cache = extract_in_hands_venv(folder, folder.parent / f"{folder.name}.npz")
-    classes = metadata["labels"]
-    found = ~np.isnan(cache["points"][:, 0, 0])
-    features = np.zeros((len(found), 63), np.float32)
-    features[found] = normalise(cache["points"][found], cache["size"][found])
-    keypoint_probs = load_model(ROOT / "models" / f"{model_name}.keypoints.keras").predict(features, verbose=0)
-    image_model = keras.models.load_model(ROOT / "models" / f"{model_name}.keras", compile=False)
-    images = np.stack([data.crop_and_resize(data.load_image(folder / p), metadata["input"]["size"]) for p in cache["paths"]])
-    fusion = metadata["keypoints"]
-    decided = decide(keypoint_probs, image_model.predict(images, verbose=0), found,
-                     fusion["fusion_image_weight"], classes, fusion["no_hand_min_confidence"])
+    paths = sorted(folder.glob("*/*.png"))
+    recogniser = evaluate.Recogniser(WEB / "model" / model_name)
+    predicted = evaluate.python_predictions(recogniser, paths, folder)
     chosen = {}
-    for i, path in enumerate(cache["paths"]):
-        label, index = str(path).split("/")[0], int(Path(str(path)).stem)
-        sure = keypoint_probs[i].max() > 0.9 if found[i] else label == "nothing"  # no hand: only for nothing
-        if label not in chosen and sure and classes[decided[i]] == label:
-            chosen[label] = candidates[label][index]
+    for path, fused, keypoint, confidence in zip(paths, predicted["fused"], predicted["keypoints"],
+                                                 predicted["keypoint_confidence"]):
+        label = path.parent.name
+        sure = confidence > 0.9 if keypoint >= 0 else label == "nothing"  # no hand: only for nothing
+        if label not in chosen and sure and fused >= 0 and recogniser.labels[fused] == label:
+            chosen[label] = candidates[label][int(path.stem)]
     missing = set(candidates) - set(chosen)
     assert not missing, f"no candidate frame read right by the {model_name} recogniser for {sorted(missing)}"
     return chosen

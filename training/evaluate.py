@@ -151,7 +151,8 @@ def landmarks_for(data_dir, paths, cache_dir=ROOT / "runs" / "landmarks"):
 
 
 def python_predictions(recogniser, paths, data_dir):
-    """{'image': ..., 'keypoints': ..., 'fused': ...} predicted class indices (-1: no sign)."""
+    """{'image': ..., 'keypoints': ..., 'fused': ...} predicted class indices (-1: no sign), with the
+    keypoint model's top probability ('keypoint_confidence') and the share of hands found."""
     from training import data
     from training.keypoints import decide, normalise
 
@@ -168,6 +169,7 @@ def python_predictions(recogniser, paths, data_dir):
         features[found] = normalise(points[found], sizes[found])
         keypoint_probs = recogniser.keypoints.predict(features, batch_size=256, verbose=0)
         out["keypoints"] = np.where(found, keypoint_probs.argmax(1), -1)
+        out["keypoint_confidence"] = keypoint_probs.max(1)
         out["fused"] = decide(keypoint_probs, image_probs, found, recogniser.weight, recogniser.labels,
                               recogniser.no_hand_bar)
         out["hands_found"] = float(found.mean())
