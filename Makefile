@@ -25,7 +25,7 @@ EVERY_asl-letters := 2
 # Accuracy on people it never saw, shown in the page: the leave-one-dataset-out table (training.lodo);
 # for digits, the recipe trained with --split-by-signer (its card says how).
 NEW_PEOPLE_letters = $(wildcard runs/lodo/summary.json)
-NEW_PEOPLE_digits = $(patsubst %/keypoints.json,%,$(wildcard runs/digits-new-signers/keypoints.json))
+NEW_PEOPLE_digits = $(dir $(wildcard runs/digits-new-signers/keypoints.json))
 DATA ?= $(or $(DATA_$(NAME)),$(error name the photos: make train NAME=$(NAME) DATA=folder))
 TRAIN_ARGS ?= $(TRAIN_ARGS_$(NAME))
 EXTRA_LANDMARKS ?= $(EXTRA_LANDMARKS_$(NAME))
