@@ -66,3 +66,17 @@ def test_macro_f1_counts_the_classes_shown_or_predicted_not_every_class_of_the_m
     one_wrong = evaluate.metrics(np.array([0, 0, 1, 1]), np.eye(5)[[0, 0, 1, 4]], classes)
     # A: F1 1; B: precision 1, recall 0.5, F1 2/3; E predicted once, never shown: F1 0
     np.testing.assert_allclose(one_wrong["macro_f1"], (1 + 2 / 3 + 0) / 3)
+
+
+def test_leave_one_dataset_out_names_each_sign_and_what_it_was_read_as_most():
+    from training.lodo import letters_per_class
+
+    classes = ["M", "N", "S", "nothing"]
+    # M: 3 of 4 right; N: read as S twice, M once; S: all right; -1 (no sign, digits) is named as such.
+    y_true = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2])
+    y_pred = np.array([0, 0, 0, -1, 2, 2, 0, 2, 2])
+    assert letters_per_class(y_true, y_pred, classes) == {
+        "M": {"right": 0.75, "n": 4, "read_as": "no sign"},
+        "N": {"right": 0.0, "n": 3, "read_as": "S"},
+        "S": {"right": 1.0, "n": 2},
+    }

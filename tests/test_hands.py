@@ -2,15 +2,14 @@
 import json
 
 import cv2
-import keras
 import numpy as np
 import pytest
 
 from conftest import ROOT, WEB, camera_frame, frames_read_right, open_page
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
-from training import data
-from training.keypoints import decide, fuse, load_model, normalise
-from training.landmarks import extract_in_hands_venv
+from training import data, evaluate
+from training.keypoints import fuse, load_model, normalise
+from training.landmarks import cache_name, extract_in_hands_venv
 
 DIGITS = WEB / "model" / "digits"
 
@@ -26,7 +25,8 @@ def photos(shared_data, tmp_path_factory):
     for i in chosen:
         (tree / labels[i]).mkdir(exist_ok=True)
         (tree / labels[i] / paths[i].name).symlink_to(paths[i])
-    return tree, extract_in_hands_venv(tree, tree.parent / "landmarks.npz"), metadata
+    # Named as `make landmarks` names caches, so that training.evaluate finds it beside the tree.
+    return tree, extract_in_hands_venv(tree, tree.parent / f"{cache_name(tree)}.npz"), metadata
 
 
 def browser_results(page, urls):
@@ -62,18 +62,10 @@ def test_browser_landmarks_and_fused_decisions_match_python(photos, site, launch
     print(f"landmarks: {both.sum()} photos, mean point distance {np.mean(distances):.4f} of the image side")
     assert np.mean(distances) < 0.02
 
-    # The fused decision in Python, from Python's landmarks and the shipped models' Keras twins.
-    classes = metadata["labels"]
-    image_model = keras.models.load_model(ROOT / "models" / "digits.keras", compile=False)
-    keypoint_model = load_model(ROOT / "models" / "digits.keypoints.keras")
-    images = np.stack([data.crop_and_resize(data.load_image(tree / p), metadata["input"]["size"]) for p in cache["paths"]])
-    image_probs = image_model.predict(images, verbose=0)
-    features = np.zeros((len(images), 63), np.float32)
-    features[found_python] = normalise(cache["points"][found_python], cache["size"][found_python])
-    keypoint_probs = keypoint_model.predict(features, verbose=0)
-    python = decide(keypoint_probs, image_probs, found_python, metadata["keypoints"]["fusion_image_weight"], classes,
-                    metadata["keypoints"]["no_hand_min_confidence"])
-    python_labels = [classes[i] if i >= 0 else "nothing" for i in python]
+    # The fused decision in Python (training.evaluate), from the same landmarks and the Keras twins.
+    recogniser = evaluate.Recogniser(DIGITS)
+    python = evaluate.python_predictions(recogniser, [tree / p for p in cache["paths"]], tree, landmarks_dir=tree.parent)
+    python_labels = [recogniser.labels[i] if i >= 0 else "nothing" for i in python["fused"]]
     # Where both runtimes took the same path (both found the hand, or both did not) the decision must
     # agree; where the two detectors disagree on finding the hand at all, the paths differ by design.
     same_path = found_python == found_browser

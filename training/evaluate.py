@@ -150,9 +150,10 @@ def landmarks_for(data_dir, paths, cache_dir=ROOT / "runs" / "landmarks"):
     return stored["points"][rows], stored["size"][rows]
 
 
-def python_predictions(recogniser, paths, data_dir):
+def python_predictions(recogniser, paths, data_dir, landmarks_dir=ROOT / "runs" / "landmarks"):
     """{'image': ..., 'keypoints': ..., 'fused': ...} predicted class indices (-1: no sign), with the
-    keypoint model's top probability ('keypoint_confidence') and the share of hands found."""
+    keypoint model's top probability ('keypoint_confidence') and the share of hands found.
+    Landmarks come from landmarks_for (a cache in landmarks_dir, or extracted now)."""
     from training import data
     from training.keypoints import decide, normalise
 
@@ -163,7 +164,7 @@ def python_predictions(recogniser, paths, data_dir):
     image_probs = recogniser.image.predict(images.astype("float32"), batch_size=64, verbose=0)
     out = {"image": image_probs.argmax(1)}
     if recogniser.keypoints is not None:
-        points, sizes = landmarks_for(data_dir, paths)
+        points, sizes = landmarks_for(data_dir, paths, landmarks_dir)
         found = ~np.isnan(points[:, 0, 0])
         features = np.zeros((len(paths), 63), np.float32)
         features[found] = normalise(points[found], sizes[found])

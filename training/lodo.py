@@ -57,6 +57,21 @@ def training_rows(cache_dir, name, tested_rows):
     return sum(paths, []), sum(labels, []), np.concatenate(features), np.concatenate(found)
 
 
+def letters_per_class(y_true, y_pred, classes):
+    """For each sign of the held-out set: the share read right and, if any were not, what it was
+    read as most ("-1": no sign). New people fail whole letters, so this names them."""
+    result = {}
+    for c in sorted(set(y_true)):
+        read = y_pred[y_true == c]
+        wrong = read[read != c]
+        row = {"right": round(float(np.mean(read == c)), 4), "n": int(len(read))}
+        if len(wrong):
+            values, counts = np.unique(wrong, return_counts=True)
+            row["read_as"] = classes[values[counts.argmax()]] if values[counts.argmax()] >= 0 else "no sign"
+        result[classes[c]] = row
+    return result
+
+
 def image_model_for(held_out, image_runs, runs_dir):
     """An image run trained without the held-out set, if one was given."""
     for name in image_runs:
@@ -135,7 +150,8 @@ def main(argv=None):
                           speller=typed(keypoint_probs, test_image, test_found, weight, classes, y_test, bar),
                           personal={"taught": len(taught), "tested": int(tested.sum()),
                                     "fused": float(np.mean((fused == y_test)[tested])),
-                                    "fused_with_own_signs": float(np.mean((fused_own == y_test)[tested]))})
+                                    "fused_with_own_signs": float(np.mean((fused_own == y_test)[tested]))},
+                          per_class=letters_per_class(y_test, fused, classes))
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 
@@ -153,6 +169,10 @@ def main(argv=None):
         own_cell = f"{own['fused']:.1%} -> {own['fused_with_own_signs']:.1%} ({own['taught']} taught)" if own else "–"
         print(f"| {held_out} | {' + '.join(r['trained_on'])} | {r['n_test']} | {r['hands_found']:.1%} | "
               f"{cell('image')} | {cell('keypoints')} | {cell('fused')} | {typed_cell(r.get('speller'))} | {own_cell} |")
+    print("\nSigns read right under 50 % (fused), and what they were read as most:")
+    for held_out, r in summary.items():
+        weak = sorted((v["right"], sign, v.get("read_as")) for sign, v in r.get("per_class", {}).items() if v["right"] < 0.5)
+        print(f"- {held_out}: " + (", ".join(f"{sign} {right:.0%} (as {read_as})" for right, sign, read_as in weak) or "none"))
 
 
 if __name__ == "__main__":
