@@ -156,15 +156,29 @@ def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, si
     else:  # the image model alone (Settings: "Read the hand's shape" off)
         frames = held_out_frames("letters", test_paths, test_labels, wanted)
 
-    for name, sequence, expected in [("hi", ["H", "I", "space"], "HI "), ("ll", ["L", "nothing", "L"], "LL")]:
+    # The last L of "HI L" stays 6 s (typed once however long it is held): time for the screenshots.
+    for name, sequence, expected in [("hi", ["H", "I", "space"] + ["L"] * 4, "HI L"), ("ll", ["L", "nothing", "L"], "LL")]:
         # 1.5 s a sign: ~0.1 s a frame here with the image model alone, ~0.06 s with the hand tracker.
         # Ending on an empty scene: Chromium's fake camera may show the file's last frames first.
         camera = write_y4m(tmp_path / f"{name}.y4m", [frames[s] for s in sequence] + [GREY], seconds_each=1.5, fps=15)
         page = open_page(launch(camera=str(camera)), site.url + f"?model=letters&landmarks={landmarks}")
         shown = spell_with_camera(page, expected)
+        if name == "hi" and landmarks == "on":  # the page as users get it, for the README
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.set_viewport_size({"width": 1280, "height": 800})
+            page.screenshot(path=ARTIFACTS / "letters-laptop.png")
+            assert not page.is_visible("[data-testid=caption]")  # the panels beside the camera say it all
+            page.set_viewport_size({"width": 360, "height": 740})
+            page.screenshot(path=ARTIFACTS / "letters-phone.png", full_page=True)
+            # On a phone the text panels are below the camera: the held L and the text typed so far
+            # show on the preview itself, in the first screen, while the hand is up.
+            assert page.text_content("[data-testid=caption-sign]") == "L" == page.text_content("[data-testid=prediction]")
+            assert page.text_content("[data-testid=caption-text]") == "HI L"
+            box = page.locator("[data-testid=caption]").bounding_box()
+            assert page.evaluate("window.scrollY") == 0 and 0 < box["y"] and box["y"] + box["height"] <= 740
         page.click("[data-testid=start]")  # Stop
         print(f"fake-camera run, letters model, landmarks {landmarks}, {expected!r}:")
-        report_measurements(shown, sequence)
+        report_measurements(shown, dict.fromkeys(sequence))
         page.close()
 
 

@@ -45,12 +45,14 @@ const ui = {
   overlay: $('hand-overlay'),
   decidedBy: $('recogniser'),
   landmarks: $('landmarks'),
+  caption: $('caption'), // the captions on the preview (phones)
 };
 
 const speller = new Speller(settings);
 const transcript = bindTranscript({
   text: $('transcript'), hold: $('hold'), holdLabel: $('hold-label'), announce: $('announce'),
   copy: $('copy'), clear: $('clear'), undo: $('undo'), speak: $('speak'), message: $('transcript-message'),
+  caption: ui.caption, captionSign: $('caption-sign'), captionText: $('caption-text'),
 }, speller);
 const teaching = bindTeaching({
   sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
@@ -182,6 +184,7 @@ async function start() {
   ui.switchCamera.hidden = (await countCameras()) < 2;
   ui.switchCamera.textContent = settings.facingMode === 'environment' ? 'Use front camera' : 'Use back camera';
   running = true;
+  ui.caption.hidden = false;
   ui.start.textContent = 'Stop camera';
   ui.start.disabled = false;
   showStatus('Show a sign to the camera.');
@@ -210,6 +213,7 @@ document.addEventListener('visibilitychange', () => {
 
 function stop() {
   running = false;
+  ui.caption.hidden = true;
   transcript.reset();
   teaching.cancel();
   stopCamera(stream); // releases the camera: its light goes off

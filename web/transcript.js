@@ -2,16 +2,18 @@
 // with the hold bar, Copy / Clear / Undo / Speak, and a live region for screen readers.
 
 /**
- * elements: {text, hold, holdLabel, announce, copy, clear, undo, speak, message}.
+ * elements: {text, hold, holdLabel, announce, copy, clear, undo, speak, message, caption, captionSign,
+ * captionText}: caption* are the captions on the camera preview (phones), the same as the panel.
  * Returns {update(top, now), reset(), teaching()}; update() takes the loop's per-frame top result ({label, probability}).
  */
 const IDLE = 'Hold a sign steady to type it';
 
 export function bindTranscript(elements, speller) {
-  const { text, hold, holdLabel, announce, copy, clear, undo, speak, message } = elements;
+  const { text, hold, holdLabel, announce, copy, clear, undo, speak, message, caption, captionSign, captionText } = elements;
 
   const render = () => {
     text.textContent = speller.text; // text, never HTML: labels come from a model's metadata.json
+    captionText.textContent = speller.text;
     undo.disabled = speller.history.length === 0;
     for (const button of [copy, clear, speak]) button.disabled = speller.text.length === 0 || button.dataset.unsupported === 'true';
   };
@@ -21,6 +23,10 @@ export function bindTranscript(elements, speller) {
     announce.textContent = words;
   };
   const tell = (words) => { message.textContent = words; };
+  const showHeld = (label, progress) => {
+    captionSign.textContent = label === 'nothing' ? '' : label;
+    caption.style.setProperty('--hold', progress);
+  };
 
   clear.addEventListener('click', () => { speller.clear(); render(); say('Transcript cleared'); tell(''); });
   undo.addEventListener('click', () => { speller.undo(); render(); say(`Undone. ${speller.text || 'Transcript empty'}`); tell(''); });
@@ -46,6 +52,7 @@ export function bindTranscript(elements, speller) {
     update(top, now) {
       const { progress, committed, waiting } = speller.update(top, now);
       hold.value = progress;
+      showHeld(top.label, progress);
       holdLabel.textContent = waiting ? 'Lower your hand or change sign to start typing'
         : progress >= 1 ? 'Typed; change or lower your hand to repeat it'
         : progress > 0 ? `Hold ${top.label}…` : IDLE;
@@ -58,6 +65,7 @@ export function bindTranscript(elements, speller) {
     reset() {
       speller.reset();
       hold.value = 0;
+      showHeld('', 0);
       holdLabel.textContent = IDLE;
     },
     /** This frame was shown to teach a sign: nothing is typed, nor, once the lesson ends, the sign
