@@ -176,6 +176,10 @@ def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, si
             assert page.text_content("[data-testid=caption-text]") == "HI L"
             box = page.locator("[data-testid=caption]").bounding_box()
             assert page.evaluate("window.scrollY") == 0 and 0 < box["y"] and box["y"] + box["height"] <= 740
+            # The phone on its side: the whole preview, captions included, fits the first screen.
+            page.set_viewport_size({"width": 844, "height": 390})
+            preview = page.locator("[data-testid=preview]").bounding_box()
+            assert page.is_visible("[data-testid=caption]") and preview["y"] + preview["height"] <= 390
         page.click("[data-testid=start]")  # Stop
         print(f"fake-camera run, letters model, landmarks {landmarks}, {expected!r}:")
         report_measurements(shown, dict.fromkeys(sequence))
