@@ -69,13 +69,13 @@ def test_macro_f1_counts_the_classes_shown_or_predicted_not_every_class_of_the_m
 
 
 def test_leave_one_dataset_out_names_each_sign_and_what_it_was_read_as_most():
-    from training.lodo import letters_per_class
+    from training.lodo import per_class_results
 
     classes = ["M", "N", "S", "nothing"]
     # M: 3 of 4 right; N: read as S twice, M once; S: all right; -1 (no sign, digits) is named as such.
     y_true = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2])
     y_pred = np.array([0, 0, 0, -1, 2, 2, 0, 2, 2])
-    assert letters_per_class(y_true, y_pred, classes) == {
+    assert per_class_results(y_true, y_pred, classes) == {
         "M": {"right": 0.75, "n": 4, "read_as": "no sign"},
         "N": {"right": 0.0, "n": 3, "read_as": "S"},
         "S": {"right": 1.0, "n": 2},

@@ -57,7 +57,7 @@ def training_rows(cache_dir, name, tested_rows):
     return sum(paths, []), sum(labels, []), np.concatenate(features), np.concatenate(found)
 
 
-def letters_per_class(y_true, y_pred, classes):
+def per_class_results(y_true, y_pred, classes):
     """For each sign of the held-out set: the share read right and, if any were not, what it was
     read as most ("-1": no sign). New people fail whole letters, so this names them."""
     result = {}
@@ -151,7 +151,7 @@ def main(argv=None):
                           personal={"taught": len(taught), "tested": int(tested.sum()),
                                     "fused": float(np.mean((fused == y_test)[tested])),
                                     "fused_with_own_signs": float(np.mean((fused_own == y_test)[tested]))},
-                          per_class=letters_per_class(y_test, fused, classes))
+                          per_class=per_class_results(y_test, fused, classes))
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 
