@@ -64,6 +64,21 @@ bindSettingsPanel({
   hold: $('hold-time'), holdValue: $('hold-time-value'), reset: $('reset-settings'),
 }, settings, speller);
 
+/** The status line when nothing else is happening. A model that reads new people much worse than
+ *  the people it learnt from (metadata.new_people) points a user who taught it nothing to the remedy. */
+function idleStatus() {
+  if (!running) return 'Ready. Press Start camera, or choose a photo.';
+  const untaught = recogniser.usesHands && recogniser.ownSigns?.empty;
+  return 'Show a sign to the camera.' + (untaught && newPeopleGap() > 0.05
+    ? ' Signs read wrong? "Teach it your signs" (below) learns your hands in about a minute.' : '');
+}
+
+/** How much worse the model reads people it never saw than its own test photos (0 if not measured). */
+function newPeopleGap() {
+  const { test_accuracy: accuracy, new_people: newPeople } = classifier.metadata;
+  return accuracy && newPeople?.mean_fused ? accuracy - newPeople.mean_fused : 0;
+}
+
 function showStatus(message, isError = false) {
   ui.status.textContent = message;
   ui.status.classList.toggle('error', isError);
@@ -157,7 +172,7 @@ function recoverFromContextLoss() {
     await tf.setBackend('wasm');
     ui.backend.textContent = 'wasm (the WebGL context was lost)';
     if (!(await useModel(modelName))) return; // the reason is on screen
-    showStatus(running ? 'Show a sign to the camera.' : 'Ready. Press Start camera, or choose a photo.');
+    showStatus(idleStatus());
     if (running) loop();
   }, { once: true });
 }
@@ -187,8 +202,8 @@ async function start() {
   ui.caption.hidden = false;
   ui.start.textContent = 'Stop camera';
   ui.start.disabled = false;
-  showStatus('Show a sign to the camera.');
-  teaching.refresh();
+  teaching.refresh(); // loads the signs taught before, which idleStatus asks about
+  showStatus(idleStatus());
   loop(++chain);
 }
 
@@ -250,7 +265,7 @@ async function useModel(name) {
   document.querySelector('#model-name').textContent = `${name}: ${classifier.labels.length} signs` +
     (accuracy ? `, ${percent(accuracy)} on unseen photos of the people it learnt from` : '') +
     (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw` : '') +
-    (accuracy - newPeople?.mean_fused > 0.05 ? ' (teach it your signs)' : '');
+    (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name };
   teaching.cancel();
   return true;
@@ -283,7 +298,7 @@ async function switchModel(name) {
   url.searchParams.set('model', name); // a link to this page opens the same mode
   history.replaceState(null, '', url);
   ui.start.disabled = false;
-  showStatus(running ? 'Show a sign to the camera.' : 'Ready. Press Start camera, or choose a photo.');
+  showStatus(idleStatus());
 }
 
 /** Classify an uploaded or dropped photo: the same model and top-3 as the camera. */
@@ -314,7 +329,7 @@ async function toggleLandmarks() {
   saveSettings(settings);
   classifiers.clear(); // reloaded with or without the hand tracker
   drawHand(ui.overlay, null);
-  if (await useModel(modelName)) showStatus(running ? 'Show a sign to the camera.' : 'Ready. Press Start camera, or choose a photo.');
+  if (await useModel(modelName)) showStatus(idleStatus());
 }
 
 async function main() {
