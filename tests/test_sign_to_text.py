@@ -163,23 +163,23 @@ def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, si
         camera = write_y4m(tmp_path / f"{name}.y4m", [frames[s] for s in sequence] + [GREY], seconds_each=1.5, fps=15)
         page = open_page(launch(camera=str(camera)), site.url + f"?model=letters&landmarks={landmarks}")
         shown = spell_with_camera(page, expected)
-        if name == "hi" and landmarks == "on":  # the page as users get it, for the README
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.set_viewport_size({"width": 1280, "height": 800})
-            page.screenshot(path=ARTIFACTS / "letters-laptop.png")
-            assert not page.is_visible("[data-testid=caption]")  # the panels beside the camera say it all
-            page.set_viewport_size({"width": 360, "height": 740})
-            page.screenshot(path=ARTIFACTS / "letters-phone.png", full_page=True)
+        if name == "hi" and landmarks == "on":  # the page as users get it; screenshots for the README
             # On a phone the text panels are below the camera: the held L and the text typed so far
             # show on the preview itself, in the first screen, while the hand is up.
+            page.set_viewport_size({"width": 360, "height": 740})
             assert page.text_content("[data-testid=caption-sign]") == "L" == page.text_content("[data-testid=prediction]")
             assert page.text_content("[data-testid=caption-text]") == "HI L"
             box = page.locator("[data-testid=caption]").bounding_box()
             assert page.evaluate("window.scrollY") == 0 and 0 < box["y"] and box["y"] + box["height"] <= 740
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=ARTIFACTS / "letters-phone.png", full_page=True)
             # The phone on its side: the whole preview, captions included, fits the first screen.
             page.set_viewport_size({"width": 844, "height": 390})
             preview = page.locator("[data-testid=preview]").bounding_box()
             assert page.is_visible("[data-testid=caption]") and preview["y"] + preview["height"] <= 390
+            page.set_viewport_size({"width": 1280, "height": 800})
+            assert not page.is_visible("[data-testid=caption]")  # the panels beside the camera say it all
+            page.screenshot(path=ARTIFACTS / "letters-laptop.png")
         page.click("[data-testid=start]")  # Stop
         print(f"fake-camera run, letters model, landmarks {landmarks}, {expected!r}:")
         report_measurements(shown, dict.fromkeys(sequence))
