@@ -23,8 +23,10 @@ export function bindTranscript(elements, speller) {
     announce.textContent = words;
   };
   const tell = (words) => { message.textContent = words; };
-  const showHeld = (label, progress) => {
-    captionSign.textContent = label === 'nothing' ? '' : label;
+  const showHeld = (top, progress) => {
+    captionSign.textContent = top && top.label !== 'nothing' ? top.label : '';
+    // Under the speller's bar a sign cannot be typed: shown faint, as a guess.
+    captionSign.classList.toggle('unsure', Boolean(top) && top.probability < speller.threshold);
     caption.style.setProperty('--hold', progress);
   };
 
@@ -52,7 +54,7 @@ export function bindTranscript(elements, speller) {
     update(top, now) {
       const { progress, committed, waiting } = speller.update(top, now);
       hold.value = progress;
-      showHeld(top.label, progress);
+      showHeld(top, progress);
       holdLabel.textContent = waiting ? 'Lower your hand or change sign to start typing'
         : progress >= 1 ? 'Typed; change or lower your hand to repeat it'
         : progress > 0 ? `Hold ${top.label}…` : IDLE;
@@ -65,7 +67,7 @@ export function bindTranscript(elements, speller) {
     reset() {
       speller.reset();
       hold.value = 0;
-      showHeld('', 0);
+      showHeld(null, 0);
       holdLabel.textContent = IDLE;
     },
     /** This frame was shown to teach a sign: nothing is typed, nor, once the lesson ends, the sign
