@@ -145,10 +145,8 @@ def test_the_page_works_where_storage_is_blocked(site, launch):
 def test_signs_are_saved_to_a_file_and_loaded_back_and_a_wrong_file_is_explained(site, launch, tmp_path):
     # Taught signs are the user's work: a file carries them to another browser, or past clearing this one's data.
     stored = {"8": np.round(hands(8, 10), 4).tolist(), "2": np.round(hands(2, 3), 4).tolist()}
-    page = open_page(launch(), site.url + "?model=digits")
-    page.evaluate("(signs) => localStorage.setItem('signcam.own-signs.digits', JSON.stringify(signs))", stored)
-    page.reload()
-    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=60_000)
+    page = open_page(launch(), site.url + "?model=digits",
+                     init_script=f"localStorage.setItem('signcam.own-signs.digits', {json.dumps(json.dumps(stored))})")
     page.click("[data-testid=teach-panel] summary")
     status = lambda: page.text_content("[data-testid=teach-status]")
     taught = lambda: page.text_content("[data-testid=taught]")
@@ -197,11 +195,9 @@ def test_a_new_signer_is_pointed_to_teaching_until_they_have_taught_signs(site, 
     status = "document.querySelector('[data-testid=status]').textContent"
 
     def status_with_camera(query, taught=None):
-        page = open_page(launch(camera=camera), site.url + query)
-        if taught is not None:
-            page.evaluate("(signs) => localStorage.setItem('signcam.own-signs.letters', JSON.stringify(signs))", taught)
-            page.reload()
-            page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=60_000)
+        stored = (f"localStorage.setItem('signcam.own-signs.letters', {json.dumps(json.dumps(taught))})"
+                  if taught is not None else None)
+        page = open_page(launch(camera=camera), site.url + query, init_script=stored)
         page.click("[data-testid=start]")
         page.wait_for_function(f"() => {status}.startsWith('Show a sign')", timeout=30_000)
         return page.evaluate(status)

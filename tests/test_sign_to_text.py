@@ -364,15 +364,16 @@ def test_mode_switch_loads_a_model_on_first_use_and_remembers_it(second_model, s
     assert [u for u in model_requests if "/model/letters/" in u], "the letters model was never fetched"
     assert not [u for u in model_requests if "/model/digits/" in u]  # digits not loaded until chosen
     # What it scored on people it never saw is said beside it, with the remedy.
-    digits_accuracy = json.loads((WEB / "model" / "digits" / "metadata.json").read_text())["test_accuracy"]
+    digits = json.loads((WEB / "model" / "digits" / "metadata.json").read_text())
+    digits_accuracy = digits["test_accuracy"]
     assert page.text_content("#model-name") == (f"letters: 10 signs, {digits_accuracy:.0%} on unseen photos of the "
                                                 "people it learnt from, 67% for people it never saw (teach it your signs)")
     page.check("[data-testid=mode-digits]")
     page.wait_for_function("() => window.signcam.model === 'digits'")
     assert [u for u in model_requests if "/model/digits/" in u], "the digits model was never fetched"
-    digits_new_people = json.loads((WEB / "model" / "digits" / "metadata.json").read_text())["new_people"]["mean_fused"]
     assert page.text_content("#model-name") == (f"digits: 10 signs, {digits_accuracy:.0%} on unseen photos of the "
-                                                f"people it learnt from, {digits_new_people:.0%} for people it never saw")
+                                                f"people it learnt from, {digits['new_people']['mean_fused']:.0%} for "
+                                                "people it never saw")
     assert "model=digits" in page.url
     page.goto(site.url)  # no ?model=: the remembered choice
     page.wait_for_function("() => window.signcam?.model === 'digits'")

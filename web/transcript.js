@@ -1,6 +1,8 @@
 // The transcript panel: feeds each frame's top prediction to the speller and shows the result,
 // with the hold bar, Copy / Clear / Undo / Speak, and a live region for screen readers.
 
+import { NOTHING } from './recogniser.js';
+
 /**
  * elements: {text, hold, holdLabel, announce, copy, clear, undo, speak, message, caption, captionSign,
  * captionText}: caption* are the captions on the camera preview (phones), the same as the panel.
@@ -24,7 +26,7 @@ export function bindTranscript(elements, speller) {
   };
   const tell = (words) => { message.textContent = words; };
   const showHeld = (top, progress) => {
-    captionSign.textContent = top && top.label !== 'nothing' ? top.label : '';
+    captionSign.textContent = top && top.label !== NOTHING ? top.label : '';
     // Under the speller's bar a sign cannot be typed: shown faint, as a guess.
     captionSign.classList.toggle('unsure', Boolean(top) && top.probability < speller.threshold);
     caption.style.setProperty('--hold', progress);
