@@ -46,7 +46,7 @@ VENDOR_FILES := node_modules/@tensorflow/tfjs/dist/tf.min.js \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm
 
-.PHONY: serve test train convert eval landmarks vendor venv chromium clean site bench
+.PHONY: serve test train convert eval landmarks language vendor venv chromium clean site bench
 
 serve: vendor
 	@echo "SignCam is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -75,6 +75,13 @@ landmarks: $(HANDS_VENV)/.installed
 
 convert: venv
 	$(PY) -m training.export --name $(NAME) $(if $(NEW_PEOPLE),--new-people $(NEW_PEOPLE))
+
+# The letter model of English the page spells with (web/language/en.json, from wordfreq's word
+# counts). LANGUAGE_ARGS=--evaluate also spells held-out words with the photos of people never seen
+# (runs/lodo/probabilities-*.npz, from `python -m training.lodo`): runs/language/summary.json.
+language: venv
+	$(call pip_install,$(PY),requirements-language.txt)
+	$(PY) -m training.language $(LANGUAGE_ARGS)
 
 # Every web/model/*/ against a Teachable-Machine-equivalent model in one headless Chromium (~3 min):
 # prints the table, writes bench/results.json and refreshes the table in README.md.
@@ -119,7 +126,7 @@ SITE ?= site
 site: vendor
 	rm -rf "$(SITE).tmp" && mkdir -p "$(SITE).tmp"
 	cp web/*.html web/*.js web/*.css web/*.webmanifest web/*.svg "$(SITE).tmp/"
-	cp -r web/vendor web/model "$(SITE).tmp/"
+	cp -r web/vendor web/model web/language "$(SITE).tmp/"
 	cd "$(SITE).tmp" && find . -name '.*' -type f -delete && \
 	  files=$$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort) && \
 	  version=$$(sha256sum $$files | sha256sum | cut -c1-16) && \

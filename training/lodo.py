@@ -57,6 +57,14 @@ def training_rows(cache_dir, name, tested_rows):
     return sum(paths, []), sum(labels, []), np.concatenate(features), np.concatenate(found)
 
 
+def save_npz(path, **arrays):
+    """np.savez to a temporary name, then renamed into place: a stopped run leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial.npz")
+    np.savez_compressed(partial, **arrays)
+    os.replace(partial, path)
+
+
 def per_class_results(y_true, y_pred, classes):
     """For each sign of the held-out set: the share read right and, if any were not, what it was
     read as most ("-1": no sign). New people fail whole letters, so this names them."""
@@ -152,6 +160,10 @@ def main(argv=None):
                                     "fused": float(np.mean((fused == y_test)[tested])),
                                     "fused_with_own_signs": float(np.mean((fused_own == y_test)[tested]))},
                           per_class=per_class_results(y_test, fused, classes))
+            # Every photo's probabilities, for what builds on the recogniser (training/language.py).
+            save_npz(Path(args.runs) / "lodo" / f"probabilities-{held_out}.npz", keypoints=keypoint_probs,
+                     image=test_image, found=test_found, y=y_test, classes=np.array(classes),
+                     weight=weight, bar=bar)
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 

@@ -2,9 +2,11 @@
 //
 // Each frame's top result also goes to the speller (speller.js via transcript.js), which types a
 // sign held steady. A photo can be read instead of the camera (upload.js). While the user teaches
-// a sign of their own (teach.js), frames go to that instead of the speller.
+// a sign of their own (teach.js), frames go to that instead of the speller. For letters, the text
+// typed so far weighs each frame's reading towards English spellings (language.js).
 //
-// URL options: ?model=letters|digits (a folder under model/), ?backend=webgl|wasm|cpu.
+// URL options: ?model=letters|digits (a folder under model/), ?backend=webgl|wasm|cpu,
+// ?landmarks=off, ?english=off.
 // Test contract: data-testid start, prediction, confidence, status, backend, transcript;
 // body[data-ready="true"] once the first prediction is on screen; body[data-paused="true"] while
 // the tab is hidden; window.signcam for parity tests.
@@ -20,6 +22,7 @@ import { DEFAULT_MODEL, MODES, initialModel, installedModels } from './models.js
 import { bindUpload } from './upload.js';
 import { bindTeaching } from './teach.js';
 import { registerServiceWorker } from './offline.js';
+import { loadLanguage, prior as letterPrior } from './language.js';
 import { isSoftwareRenderer, webglRenderer } from './gpu.js';
 
 const tf = window.tf;
@@ -45,6 +48,7 @@ const ui = {
   overlay: $('hand-overlay'),
   decidedBy: $('recogniser'),
   landmarks: $('landmarks'),
+  english: $('english'),
   caption: $('caption'), // the captions on the preview (phones)
 };
 
@@ -146,7 +150,7 @@ async function loop(id = chain) {
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
     canvas.getContext('2d', { willReadFrequently: true }).drawImage(video, 0, 0);
-    const result = await recogniser.recognise(canvas, { topk: TOP_K });
+    const result = await recogniser.recognise(canvas, { topk: TOP_K, prior: spellingPrior() });
     if (!running || id !== chain) return;
     const { top: results, recogniser: decidedBy, hand } = result;
     showTop(results);
@@ -266,7 +270,7 @@ async function useModel(name) {
     (accuracy ? `, ${percent(accuracy)} on unseen photos of the people it learnt from` : '') +
     (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw` : '') +
     (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
-  window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name };
+  window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior };
   teaching.cancel();
   return true;
 }
@@ -319,6 +323,15 @@ async function readPhoto(bitmap, file) {
   showStatus(`The photo "${file.name}" shows ${results[0].label} (${Math.round(results[0].probability * 100)}%).`);
 }
 
+// The letter model of English (language.js): for a model that reads letters, given the text so far;
+// on unless turned off in the settings (remembered) or with ?english=off.
+let language = null;
+const englishOn = () => settings.english && params.get('english') !== 'off';
+function spellingPrior(text = speller.text) {
+  if (!language || !englishOn() || !recogniser.labels.includes('A')) return null;
+  return letterPrior(language, text, recogniser.labels);
+}
+
 // Hand landmarks: on unless turned off in the settings (remembered) or with ?landmarks=off.
 function landmarksOn() {
   return settings.landmarks && params.get('landmarks') !== 'off';
@@ -336,6 +349,9 @@ async function main() {
   ui.start.disabled = true;
   ui.landmarks.checked = landmarksOn();
   ui.landmarks.addEventListener('change', toggleLandmarks);
+  ui.english.checked = englishOn();
+  ui.english.addEventListener('change', () => { settings.english = ui.english.checked; saveSettings(settings); });
+  const languageLoaded = loadLanguage().then((table) => { language = table; });
   registerServiceWorker();
   ui.start.addEventListener('click', () => (running ? stop() : start()));
   ui.switchCamera.addEventListener('click', switchCamera);
@@ -348,6 +364,7 @@ async function main() {
     modelName = MODES.map((mode) => mode.name).find((name) => installed[name]) ?? DEFAULT_MODEL;
   }
   if (!(await useModel(modelName))) return; // the reason is on screen; Start stays disabled
+  await languageLoaded; // small (~70 kB); never fails: without it the page spells without it
   ui.start.disabled = false;
   showStatus('Ready. Press Start camera, or choose a photo.');
 }

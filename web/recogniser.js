@@ -3,15 +3,19 @@
 //   hand found: keypoint probabilities × image probabilities^w, renormalised (w from metadata, chosen
 //               on val): a product, so the image model's "surely not that letter" counts
 //   no hand:    the image model alone if it is sure (MediaPipe misses some closed fists), else nothing.
-// Signs the user taught (personal.js) multiply into the keypoint probabilities first.
+// Signs the user taught (personal.js) multiply into the keypoint probabilities first; the letter
+// model of English (language.js), given the text typed so far, multiplies into the result last.
 // A model folder without keypoints/ (or landmarks turned off) uses the image model alone.
 
 import { load, ModelError } from './classifier.js';
 import { createHandTracker, normalise } from './hands.js';
 import { GAMMA } from './personal.js';
+import { rerank } from './language.js';
 
 const tf = window.tf;
 export const NOTHING = 'nothing';
+
+const argmax = (values) => values.reduce((best, value, i) => (value > values[best] ? i : best), 0);
 
 function ranked(probabilities, labels, topk) {
   return Array.from(probabilities, (probability, i) => ({ label: labels[i], probability }))
@@ -63,19 +67,29 @@ class Recogniser {
     this.ownSigns = null; // an OwnSigns (personal.js) once the page sets it
   }
 
-  /** source: a canvas/video frame (live: tracking) or a photo (photo: fresh detection + retry). */
-  async recognise(source, { photo = false, topk = 3 } = {}) {
+  /** source: a canvas/video frame (live: tracking) or a photo (photo: fresh detection + retry).
+   *  prior: a factor per label (language.js prior()) that multiplies into the probabilities. */
+  async recognise(source, { photo = false, topk = 3, prior = null } = {}) {
+    const withPrior = (probabilities) => (prior ? rerank(probabilities, prior) : probabilities);
+    // Say so where the letter model of English changed what was read.
+    const spelling = (probabilities, by) => (prior && argmax(rerank(probabilities, prior)) !== argmax(probabilities)
+      ? `${by} + English spelling` : by);
     const width = source.videoWidth || source.width, height = source.videoHeight || source.height;
     const hand = this.tracker
       ? await (photo ? this.tracker.detectPhoto(source) : this.tracker.detect(source)) : null;
     const imageProbabilities = await this.image.probabilities(source);
     if (!this.tracker) {
-      return { top: ranked(imageProbabilities, this.labels, topk), recogniser: 'image', hand: null };
+      return { top: ranked(withPrior(imageProbabilities), this.labels, topk), recogniser: spelling(imageProbabilities, 'image'), hand: null };
     }
     if (!hand) {
-      const top = ranked(imageProbabilities, this.labels, topk);
-      if (top[0].probability >= this.minImageConfidence) return { top, recogniser: 'image (no hand found)', hand };
-      return { top: [{ label: NOTHING, probability: 1 - top[0].probability }], recogniser: 'no hand', hand };
+      const sure = Math.max(...imageProbabilities);
+      if (sure >= this.minImageConfidence) {
+        return {
+          top: ranked(withPrior(imageProbabilities), this.labels, topk),
+          recogniser: spelling(imageProbabilities, 'image (no hand found)'), hand,
+        };
+      }
+      return { top: [{ label: NOTHING, probability: 1 - sure }], recogniser: 'no hand', hand };
     }
     const features = normalise(hand.points, width, height);
     const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])));
@@ -86,7 +100,8 @@ class Recogniser {
     const fused = fuse(keypointProbabilities, imageProbabilities, this.weight, this.floor);
     const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
     return {
-      top: ranked(fused, this.labels, topk), recogniser: own ? 'hand shape (and your signs) + image' : 'hand shape + image',
+      top: ranked(withPrior(fused), this.labels, topk),
+      recogniser: spelling(fused, own ? 'hand shape (and your signs) + image' : 'hand shape + image'),
       hand, features, keypointLabel,
     };
   }

@@ -24,6 +24,7 @@ export function loadSettings() {
     model: typeof stored.model === 'string' ? stored.model : null,
     facingMode: stored.facingMode === 'environment' ? 'environment' : 'user',
     landmarks: stored.landmarks !== false, // hand landmarks on unless turned off
+    english: stored.english !== false, // the letter model of English (language.js) on unless turned off
   };
 }
 

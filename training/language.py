@@ -1,0 +1,232 @@
+"""A letter model of English for the speller: which letter is likely next, given the two before it.
+
+    python -m training.language                 # builds web/language/en.json from wordfreq's English
+    python -m training.language --evaluate      # + spells words with photos of people never seen
+
+Fingerspelled words are English words and names, so after "Q" a U is likely and after "TH" an E.
+Where the recogniser is torn between letters (new people: the right letter is in its top 3 far more
+often than first), the page multiplies its probabilities by this model's, and the likelier spelling
+wins. A sure reading is never overruled: the letter model is mixed half-and-half with "every letter
+alike" (UNIFORM_SHARE), so it can lower a letter's probability at most 2× and raise it at most ~13×.
+web/language.js does the same with the same table (tests/test_language.py compares them).
+
+Source: wordfreq (Robyn Speer; data CC-BY-SA 4.0), the most frequent English words, each counted as
+often as it is used. The table holds P(letter | two letters before), '_' standing for a word's
+start, interpolated from letter triples, pairs and single letters so unseen triples keep a share.
+"""
+import argparse
+import json
+import os
+import string
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+ALPHABET = string.ascii_uppercase
+START = "_"
+INTERPOLATION = (0.6, 0.3, 0.1)  # weights of P(c | two before), P(c | one before), P(c)
+UNIFORM_SHARE = 0.5  # the page mixes in this much of "every letter alike": a prior, never a veto
+WEIGHT = 1.0  # the recogniser's probabilities × letter model^WEIGHT
+SCALE = 10000  # the table stores probabilities × SCALE, as integers
+OUT = Path("web/language/en.json")
+WORDS = 60000
+
+
+def english_words(n=WORDS):
+    """{WORD: frequency} of wordfreq's n most frequent English words made of letters only."""
+    try:
+        import wordfreq
+    except ImportError:
+        sys.exit("error: the letter model is built from wordfreq: `make language` installs it "
+                 "(requirements-language.txt)")
+    words = (w.upper() for w in wordfreq.top_n_list("en", n))
+    return {w: wordfreq.word_frequency(w.lower(), "en") for w in words if w.isascii() and w.isalpha()}
+
+
+def contexts():
+    """Every two-letter context the page can be in: word start (__), one letter in (_A), or two letters."""
+    return [START + START] + [START + a for a in ALPHABET] + [a + b for a in ALPHABET for b in ALPHABET]
+
+
+def build(frequencies):
+    """{context: 26 probabilities of the next letter} from {WORD: frequency}."""
+    symbols = ALPHABET + START  # a word's end counts as a symbol, then is dropped: P(letter | not ended)
+    counts = [dict() for _ in range(3)]  # by how many letters of context: 0, 1, 2
+    for word, frequency in frequencies.items():
+        padded = START * 2 + word + START
+        for i in range(2, len(padded)):
+            for n in range(3):
+                row = counts[n].setdefault(padded[i - n:i], np.zeros(len(symbols)))
+                row[symbols.index(padded[i])] += frequency
+    table = {}
+    for context in contexts():
+        probabilities = np.zeros(len(symbols))
+        for n, share in zip((2, 1, 0), INTERPOLATION):
+            row = counts[n].get(context[2 - n:])
+            probabilities += share * (row / row.sum() if row is not None and row.sum() else 1 / len(symbols))
+        table[context] = probabilities[:26] / probabilities[:26].sum()
+    return table
+
+
+def write_table(table, out, source):
+    document = {
+        "what": "P(next letter | the two letters before it) in English words; '_' is a word's start",
+        "source": source, "licence": "CC-BY-SA 4.0 (wordfreq's data, by Robyn Speer)",
+        "alphabet": ALPHABET, "uniform_share": UNIFORM_SHARE, "weight": WEIGHT, "scale": SCALE,
+        "next": {c: [int(round(p * SCALE)) for p in table[c]] for c in contexts()},
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(json.dumps(document, separators=(",", ":")) + "\n")
+    os.replace(partial, out)
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} kB)")
+
+
+def load_table(path=OUT):
+    document = json.loads(Path(path).read_text())
+    return {c: np.array(row, float) / sum(row) for c, row in document["next"].items()}
+
+
+def context(text):
+    """The last two letters of the word being spelled, '_'-padded: 'HI L' -> '_L', '' -> '__'."""
+    word = ""
+    for char in reversed(text.upper()):
+        if char not in ALPHABET:
+            break
+        word = char + word
+    return (START * 2 + word)[-2:]
+
+
+def prior(table, text, labels, uniform_share=UNIFORM_SHARE, weight=WEIGHT):
+    """A factor per label: (26 × letter probability, mixed with uniform)^weight for A–Z, 1 for the rest
+    (space, del, nothing, digits). Every letter equally likely gives 1 for all: nothing changes."""
+    letters = 26 * ((1 - uniform_share) * table[context(text)] + uniform_share / 26)
+    return np.array([letters[ALPHABET.index(l)] ** weight if l in ALPHABET else 1.0 for l in labels])
+
+
+def rerank(probabilities, factor):
+    weighted = np.asarray(probabilities) * factor
+    return weighted / weighted.sum(-1, keepdims=True)
+
+
+# --- evaluation: words spelled with photos of people the recogniser never saw ------------------------
+
+def held_out(word):
+    """A fifth of the words, by a hash of the word, never used to build the letter model scored on them."""
+    return zlib.crc32(word.encode()) % 5 == 0
+
+
+def census_names(n=1000):
+    """The n most common US first names (male, female) and surnames (1990 census, the `names` package)."""
+    try:
+        import names
+    except ImportError:
+        sys.exit("error: the evaluation spells census names: `make language` installs `names`")
+    folder = Path(names.__file__).parent
+    return [line.split()[0] for f in ("dist.male.first", "dist.female.first", "dist.all.last")
+            for line in (folder / f).read_text().splitlines()[:n]]
+
+
+def spell(words, probabilities, y, classes, table, rng, weight=WEIGHT, uniform_share=UNIFORM_SHARE):
+    """Each word's letters shown as random photos of them; read letter by letter, as the page does, each
+    with the letters read before it as context. (share read right, share the speller would type right)."""
+    photos = {c: np.flatnonzero(y == classes.index(c)) for c in ALPHABET}
+    right = typed_right = total = 0
+    for word in words:
+        text = ""
+        for letter in word:
+            p = probabilities[rng.choice(photos[letter])]
+            if table is not None:
+                p = rerank(p, prior(table, text, classes, uniform_share, weight))
+            read = classes[int(p.argmax())]
+            text += read if read in ALPHABET else "?"
+            right += read == letter
+            typed_right += read == letter and p.max() >= 0.75  # the speller's default bar
+            total += 1
+    return right / total, typed_right / total
+
+
+def recogniser_probabilities(keypoint_probs, image_probs, found, weight, bar, classes):
+    """The probabilities the page reranks (web/recogniser.js): fused where a hand was found; else the
+    image model's if it is at least `bar` sure; else 'nothing' (which the letter model leaves alone)."""
+    from training.keypoints import fuse, nothing_index
+    nothing = np.eye(len(classes))[nothing_index(classes)]
+    image_or_nothing = np.where(image_probs.max(1, keepdims=True) >= bar, image_probs, nothing)
+    return np.where(found[:, None], fuse(keypoint_probs, image_probs, weight), image_or_nothing)
+
+
+def in_domain_fold(run="runs/letters", landmarks="runs/landmarks"):
+    """The shipped letters models' test photos with a landmark cache, as a fold like training.lodo's."""
+    import keras
+    from training.data import canonical_label
+    from training.keypoints import covered, features_for, image_probabilities, load_landmarks, load_model
+
+    run = Path(run)
+    split = json.loads((run / "split.json").read_text())
+    classes = split["classes"]
+    table = load_landmarks(landmarks, [Path(d).name for d in split["data"]])
+    paths = covered(split["test"], table)
+    features, found = features_for(paths, table)
+    image = image_probabilities(keras.models.load_model(run / "model.keras", compile=False), split["data_root"], paths)
+    chosen = json.loads((run / "keypoints.json").read_text())
+    return dict(keypoints=load_model(run / "keypoints.keras").predict(features, verbose=0), image=image, found=found,
+                y=np.array([classes.index(canonical_label(Path(p).parent.name)) for p in paths]),
+                classes=np.array(classes), weight=chosen["fusion_image_weight"], bar=chosen["no_hand_min_confidence"])
+
+
+def evaluate(lodo_dir, frequencies, n_words=1000, seed=0):
+    train = {w: f for w, f in frequencies.items() if not held_out(w)}
+    table = build(train)
+    rng = np.random.default_rng(seed)
+    common = [w for w in list(frequencies)[:5000] if held_out(w) and len(w) >= 2]
+    names = [n for n in census_names() if n.isalpha() and n not in train]
+    word_sets = {
+        "common English words": list(rng.choice(common, min(n_words, len(common)), replace=False)),
+        "names": list(rng.choice(names, min(n_words, len(names)), replace=False)),
+        "random letters": ["".join(rng.choice(list(ALPHABET), rng.integers(3, 8))) for _ in range(n_words)],
+    }
+    summary = {}
+    folds = {p.stem.removeprefix("probabilities-"): np.load(p) for p in sorted(Path(lodo_dir).glob("probabilities-*.npz"))}
+    folds["in-domain test (shipped models)"] = in_domain_fold()
+    for held, fold in folds.items():
+        classes = [str(c) for c in fold["classes"]]
+        probabilities = recogniser_probabilities(fold["keypoints"], fold["image"], fold["found"], float(fold["weight"]),
+                                                float(fold["bar"]), classes)
+        for name, words in word_sets.items():
+            words = [w for w in words if all((fold["y"] == classes.index(c)).any() for c in w)]
+            without = spell(words, probabilities, fold["y"], classes, None, np.random.default_rng(seed))
+            with_model = spell(words, probabilities, fold["y"], classes, table, np.random.default_rng(seed))
+            summary.setdefault(held, {})[name] = {"words": len(words), "letters": sum(map(len, words)),
+                                                  "without": without, "with": with_model}
+            print(f"{held} / {name}: {without[0]:.1%} -> {with_model[0]:.1%} read right, "
+                  f"typed right {without[1]:.1%} -> {with_model[1]:.1%}", flush=True)
+    return summary
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=OUT)
+    p.add_argument("--words", type=int, default=WORDS, help="how many of the most frequent English words")
+    p.add_argument("--evaluate", action="store_true",
+                   help="spell held-out words and names with the photos of runs/lodo/probabilities-*.npz "
+                        "(`python -m training.lodo` writes them); summary in runs/language/summary.json")
+    p.add_argument("--lodo", type=Path, default=Path("runs/lodo"))
+    args = p.parse_args(argv)
+    frequencies = english_words(args.words)
+    write_table(build(frequencies), args.out, f"wordfreq, the {len(frequencies):,} most frequent English words "
+                                              "of letters only, each weighted by its frequency")
+    if args.evaluate:
+        if not list(args.lodo.glob("probabilities-*.npz")):
+            sys.exit(f"error: no {args.lodo}/probabilities-*.npz: run `python -m training.lodo` first")
+        summary = evaluate(args.lodo, frequencies)
+        out = Path("runs/language/summary.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.with_suffix(".partial").write_text(json.dumps(summary, indent=2) + "\n")
+        os.replace(out.with_suffix(".partial"), out)
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
