@@ -94,3 +94,46 @@ def test_the_page_spells_with_the_letter_model_unless_it_is_turned_off(site, lau
     assert page.evaluate("window.signcam.spellingPrior('Q')") is None
     off = open_page(browser, site.url + "?model=digits&landmarks=off")  # Numbers: no letters, no letter model
     assert off.evaluate("window.signcam.spellingPrior('Q')") is None
+
+
+def test_after_a_q_the_camera_types_the_u_the_recogniser_alone_was_too_unsure_to_type(shared_data, site, launch,
+                                                                                          tmp_path):
+    """The page as a user meets it: Q typed, then a U from a person the model never saw (asl-alphabet-64's
+    signer) that the recogniser reads under the speller's bar. With English spelling the U after Q is
+    typed: "QU"; with ?english=off nothing is typed for it: "Q". The image model alone (landmarks off),
+    whose browser output matches Python's, so the photo can be chosen here by its Python twin."""
+    import keras
+    from conftest import camera_frame, write_y4m
+    from test_sign_to_text import GREY, RECORD_PREDICTIONS, TRANSCRIPT, held_out_frames, spell_with_camera
+    from training import data
+
+    held_out = json.loads((ROOT / "models" / "letters.split.json").read_text())
+    test_paths = [shared_data / p for p in held_out["test"] if p.startswith("asl-letters/")]
+    q = held_out_frames("letters", test_paths, [data.canonical_label(p.parent.name) for p in test_paths], {"Q"})["Q"]
+    model = keras.models.load_model(ROOT / "models" / "letters.keras")
+    table = language.load_table(TABLE)
+    u = None
+    for path in sorted((shared_data / "asl-alphabet-64" / "test" / "U").iterdir()):
+        frame = camera_frame(data.load_image(path))
+        reading = model.predict(data.crop_and_resize(frame, model.input_shape[1])[None], verbose=0)[0]
+        after_q = language.rerank(reading, language.prior(table, "Q", LETTERS))
+        runner_up = np.sort(reading)[-2]  # U clearly first, so the page (float16 weights) shows U too
+        if LETTERS[reading.argmax()] == "U" and runner_up + 0.15 < reading.max() < 0.6 and after_q.max() > 0.9:
+            u = frame
+            print(f"{path.name}: U {reading.max():.2f} alone, {after_q.max():.2f} after Q")
+            break
+    assert u is not None, "no asl-alphabet-64 U photo read under the bar that English spelling makes sure of"
+
+    camera = write_y4m(tmp_path / "qu.y4m", [GREY, GREY, q, GREY, u, u, GREY], seconds_each=1.5, fps=15)
+    page = open_page(launch(camera=str(camera)), site.url + "?model=letters&landmarks=off")
+    spell_with_camera(page, "QU")
+
+    page = open_page(launch(camera=str(camera)), site.url + "?model=letters&landmarks=off&english=off")
+    page.evaluate(RECORD_PREDICTIONS)
+    page.click("[data-testid=start]")
+    # Until the U has been shown for its 3 s and the scene is empty again.
+    page.wait_for_function("""() => {
+        const u = window.shown.findIndex((s) => s.label === 'U');
+        return u >= 0 && window.shown.slice(u).some((s) => s.label !== 'U');
+    }""", timeout=120_000)
+    assert page.evaluate(TRANSCRIPT) == "Q"
