@@ -137,3 +137,18 @@ def test_after_a_q_the_camera_types_the_u_the_recogniser_alone_was_too_unsure_to
         return u >= 0 && window.shown.slice(u).some((s) => s.label !== 'U');
     }""", timeout=120_000)
     assert page.evaluate(TRANSCRIPT) == "Q"
+
+
+def test_without_the_letter_model_the_page_spells_as_before_and_says_so(site, launch):
+    """A site without language/en.json (a partial deploy): the page still loads and reads letters; the
+    setting is disabled and says it is not installed."""
+    browser = launch()
+    context = browser.new_context()
+    context.route("**/language/en.json", lambda route: route.fulfill(status=404, body="not found"))
+    page = context.new_page()
+    page.goto(site.url + "?model=letters&landmarks=off")
+    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=60_000)
+    assert page.evaluate("window.signcam.spellingPrior('Q')") is None
+    assert page.get_by_test_id("english").is_disabled()
+    assert "not installed on this site" in page.text_content(".settings")
+    assert not page.evaluate("document.querySelector('[data-testid=status]').classList.contains('error')")

@@ -351,7 +351,13 @@ async function main() {
   ui.landmarks.addEventListener('change', toggleLandmarks);
   ui.english.checked = englishOn();
   ui.english.addEventListener('change', () => { settings.english = ui.english.checked; saveSettings(settings); });
-  const languageLoaded = loadLanguage().then((table) => { language = table; });
+  const languageLoaded = loadLanguage().then((table) => {
+    language = table;
+    if (!table) { // spelling goes on without it; the setting says why it does nothing
+      ui.english.disabled = true;
+      ui.english.parentElement.append(' (not installed on this site)');
+    }
+  });
   registerServiceWorker();
   ui.start.addEventListener('click', () => (running ? stop() : start()));
   ui.switchCamera.addEventListener('click', switchCamera);
