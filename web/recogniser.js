@@ -70,24 +70,23 @@ class Recogniser {
   /** source: a canvas/video frame (live: tracking) or a photo (photo: fresh detection + retry).
    *  prior: a factor per label (language.js prior()) that multiplies into the probabilities. */
   async recognise(source, { photo = false, topk = 3, prior = null } = {}) {
-    const withPrior = (probabilities) => (prior ? rerank(probabilities, prior) : probabilities);
-    // Say so where the letter model of English changed what was read.
-    const spelling = (probabilities, by) => (prior && argmax(rerank(probabilities, prior)) !== argmax(probabilities)
-      ? `${by} + English spelling` : by);
+    // The top labels after the prior, and who decided: saying so where English spelling changed the reading.
+    const read = (probabilities, by) => {
+      const weighed = prior ? rerank(probabilities, prior) : probabilities;
+      const changed = prior && argmax(weighed) !== argmax(probabilities);
+      return { top: ranked(weighed, this.labels, topk), recogniser: changed ? `${by} + English spelling` : by };
+    };
     const width = source.videoWidth || source.width, height = source.videoHeight || source.height;
     const hand = this.tracker
       ? await (photo ? this.tracker.detectPhoto(source) : this.tracker.detect(source)) : null;
     const imageProbabilities = await this.image.probabilities(source);
     if (!this.tracker) {
-      return { top: ranked(withPrior(imageProbabilities), this.labels, topk), recogniser: spelling(imageProbabilities, 'image'), hand: null };
+      return { ...read(imageProbabilities, 'image'), hand: null };
     }
     if (!hand) {
       const sure = Math.max(...imageProbabilities);
       if (sure >= this.minImageConfidence) {
-        return {
-          top: ranked(withPrior(imageProbabilities), this.labels, topk),
-          recogniser: spelling(imageProbabilities, 'image (no hand found)'), hand,
-        };
+        return { ...read(imageProbabilities, 'image (no hand found)'), hand };
       }
       return { top: [{ label: NOTHING, probability: 1 - sure }], recogniser: 'no hand', hand };
     }
@@ -100,8 +99,7 @@ class Recogniser {
     const fused = fuse(keypointProbabilities, imageProbabilities, this.weight, this.floor);
     const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
     return {
-      top: ranked(withPrior(fused), this.labels, topk),
-      recogniser: spelling(fused, own ? 'hand shape (and your signs) + image' : 'hand shape + image'),
+      ...read(fused, own ? 'hand shape (and your signs) + image' : 'hand shape + image'),
       hand, features, keypointLabel,
     };
   }
