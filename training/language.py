@@ -226,6 +226,13 @@ def main(argv=None):
         out.with_suffix(".partial").write_text(json.dumps(summary, indent=2) + "\n")
         os.replace(out.with_suffix(".partial"), out)
         print(f"wrote {out}")
+        columns = list(next(iter(summary.values())))
+        print("\nLetters read right without -> with the letter model (typed right at the speller's bar):\n")
+        print("| photos of | " + " | ".join(columns) + " |\n| --- |" + " --- |" * len(columns))
+        for held, row in summary.items():
+            cells = [f"{r['without'][0]:.1%} -> {r['with'][0]:.1%} ({r['without'][1]:.1%} -> {r['with'][1]:.1%})"
+                     for r in row.values()]
+            print(f"| {held} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
