@@ -132,6 +132,7 @@ def census_names(n=1000):
 def spell(words, probabilities, y, classes, table, rng, weight=WEIGHT, uniform_share=UNIFORM_SHARE):
     """Each word's letters shown as random photos of them; read letter by letter, as the page does, each
     with the letters read before it as context. (share read right, share the speller would type right)."""
+    from training.keypoints import SPELLER_THRESHOLD
     photos = {c: np.flatnonzero(y == classes.index(c)) for c in ALPHABET}
     right = typed_right = total = 0
     for word in words:
@@ -143,7 +144,7 @@ def spell(words, probabilities, y, classes, table, rng, weight=WEIGHT, uniform_s
             read = classes[int(p.argmax())]
             text += read if read in ALPHABET else "?"
             right += read == letter
-            typed_right += read == letter and p.max() >= 0.75  # the speller's default bar
+            typed_right += read == letter and p.max() >= SPELLER_THRESHOLD
             total += 1
     return right / total, typed_right / total
 
