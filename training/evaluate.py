@@ -186,18 +186,22 @@ def browser_predictions(recogniser, paths, data_dir):
     if recogniser.web_folder is None:
         sys.exit("error: --browser scores a converted model: pass --model web/model/NAME (make convert)")
     site = Site()
-    site.mount("/eval-model/", recogniser.web_folder)
+    # The page loads the model itself, as for a user: ?model= takes any folder under model/.
+    site.mount("/model/eval-model/", recogniser.web_folder)
     site.mount("/eval-data/", Path(data_dir).resolve())
     urls = [f"eval-data/{Path(p).relative_to(data_dir)}" for p in paths]
     try:
         with sync_playwright() as playwright:
             page = launch(playwright).new_page()
-            page.goto(site.url + "?backend=wasm")
-            page.wait_for_function("() => window.tf !== undefined")
+            page.goto(site.url + "?model=eval-model&backend=wasm&landmarks=on")
+            page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled"
+                                   " || document.querySelector('[data-testid=status]').classList.contains('error')",
+                                   timeout=120_000)
+            if page.evaluate("window.signcam?.model") != "eval-model":
+                sys.exit(f"error: the page could not load {recogniser.web_folder}: "
+                         f"{page.text_content('[data-testid=status]')}")
             found = page.evaluate("""async (urls) => {
-                await tf.setBackend('wasm');
-                const { loadRecogniser } = await import('./recogniser.js');
-                const recogniser = await loadRecogniser('eval-model/', { landmarks: true });
+                const recogniser = window.signcam.recogniser;
                 const labels = recogniser.labels, index = (label) => labels.indexOf(label);
                 const out = { image: [], keypoints: [], fused: [], found: [] };
                 for (const url of urls) {
