@@ -163,7 +163,9 @@ def main(argv=None):
             # Every photo's probabilities, for what builds on the recogniser (training/language.py).
             save_npz(Path(args.runs) / "lodo" / f"probabilities-{held_out}.npz", keypoints=keypoint_probs,
                      image=test_image, found=test_found, y=y_test, classes=np.array(classes),
-                     weight=weight, bar=bar)
+                     weight=weight, bar=bar,
+                     # and after the held-out signer taught their signs, on the photos it was not taught with
+                     keypoints_taught=personal.with_personal(keypoint_probs, own), tested=tested)
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 
