@@ -4,11 +4,13 @@ import json
 import shutil
 import subprocess
 
+import keras
 import numpy as np
 import pytest
 
-from conftest import ROOT, open_page
-from training import language
+from conftest import ROOT, camera_frame, open_page, write_y4m
+from test_sign_to_text import GREY, RECORD_PREDICTIONS, TRANSCRIPT, held_out_frames, spell_with_camera
+from training import data, language
 
 TABLE = ROOT / "web" / "language" / "en.json"
 LETTERS = json.loads((ROOT / "web" / "model" / "letters" / "metadata.json").read_text())["labels"]
@@ -102,11 +104,6 @@ def test_after_a_q_the_camera_types_the_u_the_recogniser_alone_was_too_unsure_to
     signer) that the recogniser reads under the speller's bar. With English spelling the U after Q is
     typed: "QU"; with ?english=off nothing is typed for it: "Q". The image model alone (landmarks off),
     whose browser output matches Python's, so the photo can be chosen here by its Python twin."""
-    import keras
-    from conftest import camera_frame, write_y4m
-    from test_sign_to_text import GREY, RECORD_PREDICTIONS, TRANSCRIPT, held_out_frames, spell_with_camera
-    from training import data
-
     held_out = json.loads((ROOT / "models" / "letters.split.json").read_text())
     test_paths = [shared_data / p for p in held_out["test"] if p.startswith("asl-letters/")]
     q = held_out_frames("letters", test_paths, [data.canonical_label(p.parent.name) for p in test_paths], {"Q"})["Q"]
