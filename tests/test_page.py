@@ -1,6 +1,5 @@
 """The page in real Chromium: the shipped digits model, the fake camera, and what goes wrong."""
 import json
-import os
 
 import keras
 import numpy as np

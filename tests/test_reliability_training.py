@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from training import data, evaluate, export, train
+from training import data, evaluate, export, files, train
 
 FUZZ_SEED, FUZZ_FILES = 18, 300  # this seed makes a PNG whose broken chunk Pillow reports as SyntaxError
 
@@ -241,3 +241,24 @@ def test_ctrl_c_keeps_the_best_checkpoint_and_says_how_to_go_on(shared_data, tmp
     assert model.output_shape == (None, 10)
     assert (runs / "ctrl-c" / "history.csv").is_file()
     assert not list((runs / "ctrl-c").glob("*.partial*")), "a half-written file was left behind"
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_half_file(tmp_path):
+    cache = tmp_path / "landmarks.npz"
+    files.save_npz(cache, points=np.zeros((2, 21, 3), np.float32))
+
+    class Unpicklable:  # np.savez pickles an object array: this fails after the file was opened
+        def __reduce__(self):
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        files.save_npz(cache, points=np.ones((2, 21, 3), np.float32), broken=np.array([Unpicklable()], dtype=object))
+    assert np.load(cache)["points"].sum() == 0, "the old file was lost"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["landmarks.npz"], "a half-written file was left behind"
+
+    report = tmp_path / "summary.json"
+    files.write_json(report, {"accuracy": 0.5})
+    with pytest.raises(TypeError):
+        files.write_json(report, {"accuracy": object()})
+    assert json.loads(report.read_text()) == {"accuracy": 0.5}
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["landmarks.npz", "summary.json"]

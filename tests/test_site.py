@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, Site, camera_frame, open_page, write_y4m
+from conftest import ROOT, Site, open_page, write_y4m
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from test_sign_to_text import held_out_frames
 

@@ -4,7 +4,6 @@ import json
 
 import keras
 import numpy as np
-import pytest
 
 from conftest import open_page
 from training import data

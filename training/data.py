@@ -8,7 +8,6 @@ bilinear resize with half-pixel centres, no antialiasing. tests/test_parity.py h
 """
 import csv
 import functools
-import json
 import os
 import re
 import warnings

@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from training.files import save_model, write_json
+
 DATASET_HOMEPAGES = {
     "sign-digits": "https://github.com/ardamavi/Sign-Language-Digits-Dataset",
 }
@@ -182,14 +184,11 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
         if "keypoints" in info:
             twins.append((keypoints.load_model(run / "keypoints.keras"), f"{name}.keypoints.keras"))
         for twin, filename in twins:
-            partial = Path(keras_copy) / f".{filename}.partial.keras"
-            twin.save(partial)
-            os.replace(partial, Path(keras_copy) / filename)
+            save_model(twin, Path(keras_copy) / filename)
         # Which photos it never saw (paths relative to the data folder), for tests and evaluation.
         split = json.loads((run / "split.json").read_text())
         held_out = {key: split[key] for key in ("classes", "seed", "frame_block", "val", "test")}
-        (Path(keras_copy) / f".{name}.split.partial").write_text(json.dumps(held_out) + "\n")
-        os.replace(Path(keras_copy) / f".{name}.split.partial", Path(keras_copy) / f"{name}.split.json")
+        write_json(Path(keras_copy) / f"{name}.split.json", held_out, indent=None)
     size = sum(f.stat().st_size for f in target.iterdir())
     print(f"wrote {target}/ ({size / 1e6:.2f} MB; test accuracy {info['test_accuracy']:.4f})")
     return target

@@ -11,7 +11,6 @@ only the hand's shape, so they carry over to people and rooms never seen (baseli
 """
 import argparse
 import json
-import os
 from pathlib import Path
 
 import keras
@@ -20,6 +19,7 @@ import tensorflow as tf
 
 from training import leakage
 from training.data import canonical_label, read_images
+from training.files import save_model, write_json
 
 FUSION_WEIGHTS = np.round(np.arange(0, 0.51, 0.05), 2)  # above 0.5 new-people accuracy falls off a cliff
 
@@ -65,6 +65,15 @@ def features_for(paths, table):
 
 def covered(paths, table):
     return [p for p in paths if p in table]
+
+
+def split_part(split, table, part):
+    """One part ('train', 'val', 'test') of a run's split.json: (its paths that the landmark table
+    covers, their features, found mask, class indices)."""
+    paths = covered(split[part], table)
+    features, found = features_for(paths, table)
+    labels = np.array([split["classes"].index(canonical_label(Path(p).parent.name)) for p in paths])
+    return paths, features, found, labels
 
 
 def mirrored(table):
@@ -194,20 +203,31 @@ def nothing_index(classes):
     return classes.index("nothing") if "nothing" in classes else -1
 
 
+def reading(keypoint_probs, image_probs, found, weight, bar=NO_HAND_MIN_CONFIDENCE):
+    """The recogniser's rule (web/recogniser.js), per photo: (the probabilities it reads, whether it
+    reads a sign at all). Hand found: fuse(keypoint probabilities, image probabilities, weight).
+    No hand found (MediaPipe misses some closed fists): the image model alone, if it is at least
+    `bar` sure; else no sign ('nothing': a release for the speller)."""
+    sign = found | (image_probs.max(1) >= bar)
+    return np.where(found[:, None], fuse(keypoint_probs, image_probs, weight), image_probs), sign
+
+
 def recognise(keypoint_probs, image_probs, found, weight, classes, bar=NO_HAND_MIN_CONFIDENCE):
     """What web/recogniser.js says per photo: (class index, or -1 for 'no sign' where the model has
-    no 'nothing' class; and the probability the page shows, which the speller compares with its bar).
-
-    Hand found: the top class of fuse(keypoint probabilities, image probabilities, weight).
-    No hand found (MediaPipe misses some closed fists): the image model alone, if it is at least
-    `bar` sure; else 'nothing' (a release for the speller).
-    """
-    fused = fuse(keypoint_probs, image_probs, weight)
-    image_sure = image_probs.max(1) >= bar
-    nothing = nothing_index(classes)
-    label = np.where(found, fused.argmax(1), np.where(image_sure, image_probs.argmax(1), nothing))
-    probability = np.where(found, fused.max(1), np.where(image_sure, image_probs.max(1), 1 - image_probs.max(1)))
+    no 'nothing' class; and the probability the page shows, which the speller compares with its bar)."""
+    probabilities, sign = reading(keypoint_probs, image_probs, found, weight, bar)
+    label = np.where(sign, probabilities.argmax(1), nothing_index(classes))
+    probability = np.where(sign, probabilities.max(1), 1 - image_probs.max(1))
     return label, probability
+
+
+def recognised_probabilities(keypoint_probs, image_probs, found, weight, classes, bar=NO_HAND_MIN_CONFIDENCE):
+    """recognise() as whole rows of probabilities, which the page reranks by English spelling
+    (training/language.py): where no sign is read, certainty of 'nothing' (which spelling leaves alone)."""
+    if "nothing" not in classes:
+        raise ValueError("recognised_probabilities needs a model with a 'nothing' class (the letters)")
+    probabilities, sign = reading(keypoint_probs, image_probs, found, weight, bar)
+    return np.where(sign[:, None], probabilities, np.eye(len(classes))[nothing_index(classes)])
 
 
 def decide(keypoint_probs, image_probs, found, weight, classes, bar=NO_HAND_MIN_CONFIDENCE):
@@ -286,9 +306,8 @@ def main(argv=None):
     twins = leakage.test_twins(run)  # the test photos that have a near twin in training
     parts = {}
     for part in ("train", "val", "test"):
-        split[part] = covered(split[part], table)  # all of them unless a cache skipped photos (--every)
-        features, found = features_for(split[part], table)
-        labels = np.array([classes.index(canonical_label(Path(p).parent.name)) for p in split[part]])
+        # all of the part's photos unless a cache skipped some (--every)
+        split[part], features, found, labels = split_part(split, table, part)
         parts[part] = (features, found, labels)
         print(f"{part}: hands found in {found.sum()} of {len(found)} photos ({found.mean():.1%})")
 
@@ -337,11 +356,8 @@ def main(argv=None):
         "keypoints": float(np.mean(np.where(f_mirrored, kp_mirrored.argmax(1), -1) == y_test)),
         "fused": float(np.mean(decide(kp_mirrored, img_mirrored, f_mirrored, weight, classes, bar) == y_test))}
     print(json.dumps(report, indent=2))
-    partial = run / "keypoints.partial.keras"
-    model.save(partial)
-    os.replace(partial, run / "keypoints.keras")
-    (run / "keypoints.json.partial").write_text(json.dumps(report, indent=2) + "\n")
-    os.replace(run / "keypoints.json.partial", run / "keypoints.json")
+    save_model(model, run / "keypoints.keras")
+    write_json(run / "keypoints.json", report)
     print(f"wrote {run}/keypoints.keras and keypoints.json (fusion weight {weight}, no-hand bar {bar}: chosen on val)")
 
 

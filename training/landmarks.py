@@ -12,7 +12,6 @@ MediaPipe pins protobuf<5, which TensorFlow cannot live with, so this runs in it
 The browser (web/hands.js) runs the same detector with the same settings on camera frames.
 """
 import argparse
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -22,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from training.data import DatasetError, list_images, load_image
+from training.files import save_npz
 
 # The settings measured in ../shared/notes/baselines.md; web/hands.js uses the same.
 DETECTOR = dict(static_image_mode=True, max_num_hands=1, model_complexity=1, min_detection_confidence=0.3)
@@ -79,11 +79,8 @@ def extract(data_dir, out, every=1):
     print("per class: " + ", ".join(f"{c} {hits[c]}/{totals[c]}" for c in classes))
     if unreadable:
         print(f"skipped {len(unreadable)} unreadable file(s): {', '.join(unreadable[:10])}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.stem + ".partial.npz")
-    np.savez_compressed(partial, paths=np.array([str(Path(p).relative_to(data_dir)) for p in paths]),
-                        labels=np.array(labels), points=points, size=sizes, handedness=handedness)
-    os.replace(partial, out)
+    save_npz(out, paths=np.array([str(Path(p).relative_to(data_dir)) for p in paths]),
+             labels=np.array(labels), points=points, size=sizes, handedness=handedness)
     print(f"wrote {out}")
 
 

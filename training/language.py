@@ -16,13 +16,14 @@ start, interpolated from letter triples, pairs and single letters so unseen trip
 """
 import argparse
 import json
-import os
 import string
 import sys
 import zlib
 from pathlib import Path
 
 import numpy as np
+
+from training.files import write_json
 
 ALPHABET = string.ascii_uppercase
 START = "_"
@@ -77,10 +78,7 @@ def write_table(table, out, source):
         "alphabet": ALPHABET, "uniform_share": UNIFORM_SHARE, "weight": WEIGHT, "scale": SCALE,
         "next": {c: [int(round(p * SCALE)) for p in table[c]] for c in contexts()},
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(json.dumps(document, separators=(",", ":")) + "\n")
-    os.replace(partial, out)
+    write_json(out, document, indent=None, separators=(",", ":"))
     print(f"wrote {out} ({out.stat().st_size / 1024:.0f} kB)")
 
 
@@ -149,35 +147,24 @@ def spell(words, probabilities, y, classes, table, rng, weight=WEIGHT, uniform_s
     return right / total, typed_right / total
 
 
-def recogniser_probabilities(keypoint_probs, image_probs, found, weight, bar, classes):
-    """The probabilities the page reranks (web/recogniser.js): fused where a hand was found; else the
-    image model's if it is at least `bar` sure; else 'nothing' (which the letter model leaves alone)."""
-    from training.keypoints import fuse, nothing_index
-    nothing = np.eye(len(classes))[nothing_index(classes)]
-    image_or_nothing = np.where(image_probs.max(1, keepdims=True) >= bar, image_probs, nothing)
-    return np.where(found[:, None], fuse(keypoint_probs, image_probs, weight), image_or_nothing)
-
-
 def in_domain_fold(run="runs/letters", landmarks="runs/landmarks"):
     """The shipped letters models' test photos with a landmark cache, as a fold like training.lodo's."""
     import keras
-    from training.data import canonical_label
-    from training.keypoints import covered, features_for, image_probabilities, load_landmarks, load_model
+    from training.keypoints import image_probabilities, load_landmarks, load_model, split_part
 
     run = Path(run)
     split = json.loads((run / "split.json").read_text())
-    classes = split["classes"]
     table = load_landmarks(landmarks, [Path(d).name for d in split["data"]])
-    paths = covered(split["test"], table)
-    features, found = features_for(paths, table)
+    paths, features, found, y = split_part(split, table, "test")
     image = image_probabilities(keras.models.load_model(run / "model.keras", compile=False), split["data_root"], paths)
     chosen = json.loads((run / "keypoints.json").read_text())
     return dict(keypoints=load_model(run / "keypoints.keras").predict(features, verbose=0), image=image, found=found,
-                y=np.array([classes.index(canonical_label(Path(p).parent.name)) for p in paths]),
-                classes=np.array(classes), weight=chosen["fusion_image_weight"], bar=chosen["no_hand_min_confidence"])
+                y=y, classes=np.array(split["classes"]), weight=chosen["fusion_image_weight"],
+                bar=chosen["no_hand_min_confidence"])
 
 
 def evaluate(lodo_dir, frequencies, n_words=1000, seed=0):
+    from training.keypoints import recognised_probabilities  # TensorFlow: only here, not to build the table
     train = {w: f for w, f in frequencies.items() if not held_out(w)}
     table = build(train)
     rng = np.random.default_rng(seed)
@@ -201,8 +188,8 @@ def evaluate(lodo_dir, frequencies, n_words=1000, seed=0):
     folds["in-domain test (shipped models)"] = in_domain_fold()
     for held, fold in folds.items():
         classes = [str(c) for c in fold["classes"]]
-        probabilities = recogniser_probabilities(fold["keypoints"], fold["image"], fold["found"], float(fold["weight"]),
-                                                float(fold["bar"]), classes)
+        probabilities = recognised_probabilities(fold["keypoints"], fold["image"], fold["found"], float(fold["weight"]),
+                                                 classes, float(fold["bar"]))
         for name, words in word_sets.items():
             words = [w for w in words if all((fold["y"] == classes.index(c)).any() for c in w)]
             without = spell(words, probabilities, fold["y"], classes, None, np.random.default_rng(seed))
@@ -231,9 +218,7 @@ def main(argv=None):
             sys.exit(f"error: no {args.lodo}/probabilities-*.npz: run `python -m training.lodo` first")
         summary = evaluate(args.lodo, frequencies)
         out = Path("runs/language/summary.json")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.with_suffix(".partial").write_text(json.dumps(summary, indent=2) + "\n")
-        os.replace(out.with_suffix(".partial"), out)
+        write_json(out, summary)
         print(f"wrote {out}")
         columns = list(next(iter(summary.values())))
         print("\nLetters read right without -> with the letter model (typed right at the speller's bar):\n")

@@ -20,6 +20,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from training import data
+from training.files import write_json
 
 THUMBNAIL_SIDE = 24
 # Measured on asl-letters (calibrate): above 0.95, 8.3 % of test frames under a random split and
@@ -92,10 +93,7 @@ def check_split(split):
 def write_test_twins(run, split, twins):
     """runs/NAME/test_twins.json: the test photos (split.json paths) with a near twin in training,
     so that later steps (training.keypoints) score the twin-free photos without a second pass."""
-    path = Path(run) / "test_twins.json"
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps([p for p, twin in zip(split["test"], twins) if twin], indent=0) + "\n")
-    os.replace(partial, path)
+    write_json(Path(run) / "test_twins.json", [p for p, twin in zip(split["test"], twins) if twin], indent=0)
 
 
 def test_twins(run):
@@ -120,9 +118,7 @@ def check_run(run):
     metrics_path = run / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
     metrics["leakage"] = result
-    temporary = metrics_path.with_name(metrics_path.name + ".partial")
-    temporary.write_text(json.dumps(metrics, indent=2) + "\n")
-    os.replace(temporary, metrics_path)
+    write_json(metrics_path, metrics)
     return result
 
 

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from training import data, personal
+from training.files import save_npz, write_json
 from training.keypoints import (SEEDS, choose_no_hand_bar, choose_weight, covered, decide, features_for, load_landmarks,
                                  train_ensemble, typed)
 
@@ -55,14 +56,6 @@ def training_rows(cache_dir, name, tested_rows):
             print(f"note: no {cache_dir}/{cache_name}.npz: {name} trains on its {tested_on} landmarks alone")
     paths, labels, features, found = zip(*rows)
     return sum(paths, []), sum(labels, []), np.concatenate(features), np.concatenate(found)
-
-
-def save_npz(path, **arrays):
-    """np.savez to a temporary name, then renamed into place: a stopped run leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.stem + ".partial.npz")
-    np.savez_compressed(partial, **arrays)
-    os.replace(partial, path)
 
 
 def per_class_results(y_true, y_pred, classes):
@@ -169,10 +162,7 @@ def main(argv=None):
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 
-    out = Path(args.runs) / "lodo"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json.partial").write_text(json.dumps(summary, indent=2) + "\n")
-    os.replace(out / "summary.json.partial", out / "summary.json")
+    write_json(Path(args.runs) / "lodo" / "summary.json", summary)
     print("\n| held out (new people, new room) | trained on | photos | hands found | image | keypoints | fused "
           "| typed (right) | fused, then taught their signs |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from training import data
+from training.files import write_json
 
 DATA = Path(os.environ.get("SIGNCAM_DATA", "../shared/data"))
 BASE = ["--data", str(DATA / "asl-letters"), str(DATA / "asl-alphabet-64" / "train"), "--size", "128",
@@ -102,9 +103,7 @@ def main(argv=None):
                 "train_seconds": metrics["train_seconds"],
             }
             print(row, json.dumps(summary[row]), flush=True)
-        summary_path.parent.mkdir(parents=True, exist_ok=True)
-        summary_path.with_suffix(".partial").write_text(json.dumps(summary, indent=2) + "\n")
-        os.replace(summary_path.with_suffix(".partial"), summary_path)
+        write_json(summary_path, summary)
     print("\n| choice | changed | in-domain test, no near twins | new people (multisigner) | train s |")
     print("| --- | --- | --- | --- | --- |")
     for row, r in summary.items():

@@ -10,7 +10,7 @@ Everything lands in runs/NAME/: model.keras, split.json, history.csv, metrics.js
 """
 import argparse
 import csv
-import json
+import io
 import os
 import time
 from pathlib import Path
@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from training import data, evaluate, leakage
+from training.files import save_model, write_json, write_text
 from training.model import build_backbone, build_classifier, build_head, unfreeze_top
 
 
@@ -79,27 +80,18 @@ class SaveBest(keras.callbacks.Callback):
         score = (logs or {}).get("val_accuracy", -1.0)
         if score > self.best:
             self.best = score
-            temporary = self.path.with_name(self.path.stem + ".partial.keras")
-            self.classifier.save(temporary)
-            os.replace(temporary, self.path)
-
-
-def write_json(path, obj):
-    temporary = Path(str(path) + ".partial")
-    temporary.write_text(json.dumps(obj, indent=2) + "\n")
-    os.replace(temporary, path)
+            save_model(self.classifier, self.path)
 
 
 def write_history(path, phases):
     rows = [{"phase": phase, "epoch": epoch + 1, **{k: v[epoch] for k, v in history.items()}}
             for phase, history in phases for epoch in range(len(next(iter(history.values()), [])))]
-    temporary = Path(str(path) + ".partial")
-    with open(temporary, "w", newline="") as f:
-        columns = ["phase", "epoch", "loss", "accuracy", "val_loss", "val_accuracy"]
-        writer = csv.DictWriter(f, columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(temporary, path)
+    table = io.StringIO()
+    writer = csv.DictWriter(table, ["phase", "epoch", "loss", "accuracy", "val_loss", "val_accuracy"],
+                            extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text(path, table.getvalue())
 
 
 def main(argv=None):
