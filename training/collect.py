@@ -26,6 +26,7 @@ from pathlib import Path
 import cv2
 
 from training.data import IMAGE_EXTENSIONS, SPECIAL_CLASSES, canonical_label
+from training.files import replacing
 
 WINDOW = "SignCam collect"
 DEFAULT_EVERY_MS = 250
@@ -114,9 +115,8 @@ def save_photo(folder, label, number, photo):
         number += 1
     path = folder / f"{label}_{number:04d}.jpg"
     # A hidden temporary name: training skips dot-files, so an interrupted write is never read as a photo.
-    temporary = folder / f".{path.name}.partial"
-    temporary.write_bytes(encoded.tobytes())
-    os.replace(temporary, path)
+    with replacing(path, f".{path.name}.partial") as partial:
+        partial.write_bytes(encoded.tobytes())
     return path, number
 
 
