@@ -88,7 +88,7 @@ def write_history(path, phases):
             for phase, history in phases for epoch in range(len(next(iter(history.values()), [])))]
     table = io.StringIO()
     writer = csv.DictWriter(table, ["phase", "epoch", "loss", "accuracy", "val_loss", "val_accuracy"],
-                            extrasaction="ignore", lineterminator="\n")
+                            extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     write_text(path, table.getvalue())
