@@ -1,7 +1,10 @@
 """Train a tiny model on real photos, convert it, load it in the page, and compare Python with the browser."""
 import base64
 import json
+import os
+from pathlib import Path
 
+import cv2
 import keras
 import numpy as np
 
@@ -67,3 +70,33 @@ def test_python_and_browser_agree_on_the_same_pixels(smoke_model, shared_data, s
         got = np.array(page_probabilities(page, wide))
         assert got.argmax() == expected.argmax(), path
         assert np.abs(got - expected).max() < 1e-2, (path, np.abs(got - expected).max())
+
+
+def test_extra_data_joins_training_only(shared_data, tmp_path):
+    """--extra-data (another signer's photos) adds training photos and changes no held-out photo;
+    a class that --data lacks is left out."""
+    from training import train
+
+    extra = tmp_path / "extra"
+    for label in ("0", "1", "Z"):  # Z: no such sign among the digits
+        (extra / label).mkdir(parents=True)
+        for i, path in enumerate(sorted((shared_data / "sign-digits" / ("0" if label == "Z" else label)).glob("*.JPG"))[:4]):
+            # mirrored: another person's left hand, not a copy of a --data photo
+            cv2.imwrite(str(extra / label / f"left{i}.jpg"), cv2.flip(cv2.imread(str(path)), 1))
+    common = ["--data", str(shared_data / "sign-digits"), "--runs", str(tmp_path / "runs"), "--size", "96",
+              "--limit-per-class", "5", "--head-epochs", "1", "--fine-tune-epochs", "0"]
+    train.main(common + ["--name", "plain"])
+    train.main(common + ["--name", "extra", "--extra-data", str(extra)])
+    plain, with_extra = (json.loads((tmp_path / "runs" / name / "split.json").read_text()) for name in ("plain", "extra"))
+
+    root = Path(with_extra["data_root"])
+    extra_photos = {str((extra / label / f"left{i}.jpg").relative_to(root)) for label in ("0", "1") for i in range(4)}
+    assert with_extra["extra_training_data"] == [str(extra.resolve())]
+    assert extra_photos <= set(with_extra["train"])
+    assert not any("/Z/" in p for p in with_extra["train"] + with_extra["val"] + with_extra["test"])
+    # The same held-out photos as without the extra ones, and the same training photos besides them.
+    as_plain = lambda paths: sorted(os.path.relpath(root / p, plain["data_root"]) for p in paths)
+    for part in ("val", "test"):
+        assert as_plain(with_extra[part]) == sorted(plain[part])
+    assert as_plain(set(with_extra["train"]) - extra_photos) == sorted(plain["train"])
+    assert json.loads((tmp_path / "runs" / "extra" / "metrics.json").read_text())["n_train"] == len(plain["train"]) + 8

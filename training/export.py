@@ -66,6 +66,9 @@ def metadata(name, run, model, quantize):
         "split": {"seed": split["seed"], "frame_block": split["frame_block"], "by_signer": split.get("by_signer", False)},
         "trained_on": {"dataset": " + ".join(datasets), "datasets": datasets,
                        "homepages": [DATASET_HOMEPAGES.get(d) for d in datasets],
+                       # more people's photos, in training only (train --extra-data)
+                       "extra_training_data": [os.path.relpath(root, split["data_root"])
+                                               for root in split.get("extra_training_data", [])],
                        "n_train": metrics["n_train"], "n_val": metrics["n_val"]},
         "train_seconds": metrics.get("train_seconds"),
         "created": datetime.date.today().isoformat(),

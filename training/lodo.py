@@ -79,7 +79,7 @@ def image_model_for(held_out, image_runs, runs_dir):
         split = json.loads((Path(runs_dir) / name / "split.json").read_text())
         # asl-alphabet-64's folders are train/ and test/: the set is their parent
         trained_on = {Path(root).parent.name if Path(root).name in ("train", "test") else Path(root).name
-                      for root in split["data"]}
+                      for root in split["data"] + split.get("extra_training_data", [])}
         if held_out not in trained_on:
             return name, split
     return None, None

@@ -29,6 +29,9 @@ def parse_args(argv=None):
     p.add_argument("--data", required=True, nargs="+",
                    help="folder(s) with one sub-folder of photos per class, or CSV file(s) (Sign-MNIST pixels, or "
                         "filename,label); several are merged by class name")
+    p.add_argument("--extra-data", nargs="*", default=[], metavar="FOLDER",
+                   help="photos of more people that join the training photos only, never val or test "
+                        "(e.g. ../shared/data/asl-alphabet-64/train: a third signer and room for letters)")
     p.add_argument("--name", required=True, help="model name: outputs go to RUNS/NAME")
     p.add_argument("--runs", default="runs", help="where run folders go (default: runs)")
     p.add_argument("--alpha", type=float, default=0.35, help="MobileNetV2 width: 0.35 or 1.0")
@@ -48,7 +51,8 @@ def parse_args(argv=None):
     p.add_argument("--split-by-signer", action="store_true",
                    help="test on people never seen in training (sets numbered person by person: sign-digits)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--limit-per-class", type=int, default=0, help="use at most N photos per class (smoke runs)")
+    p.add_argument("--limit-per-class", type=int, default=0,
+                   help="use at most N photos per class of --data, and N of --extra-data (smoke runs)")
     return p.parse_args(argv)
 
 
@@ -94,6 +98,23 @@ def write_history(path, phases):
     write_text(path, table.getvalue())
 
 
+def list_photos(roots, limit_per_class=0, seed=0, classes=None):
+    """(paths, labels, sources) of the photos in these folders (or CSVs), merged by class name:
+    at most limit_per_class a class, drawn at random, and only the given classes if any."""
+    paths, labels, sources = [], [], []
+    for root in roots:
+        try:
+            found, found_labels, _ = data.list_images(root)
+        except data.DatasetError as error:  # a wrong DATA is a message, not a traceback
+            raise SystemExit(f"error: {error}")
+        paths, labels, sources = paths + found, labels + found_labels, sources + [root] * len(found)
+    wanted = sorted(set(labels)) if classes is None else classes
+    rng = np.random.default_rng(seed)
+    chosen = sorted(i for c in wanted for i in rng.permutation(
+        [j for j, l in enumerate(labels) if l == c])[:limit_per_class or None])
+    return tuple([items[i] for i in chosen] for items in (paths, labels, sources))
+
+
 def main(argv=None):
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
@@ -101,31 +122,28 @@ def main(argv=None):
     out = Path(args.runs) / args.name
     out.mkdir(parents=True, exist_ok=True)
 
-    paths, labels, sources = [], [], []
-    for root in args.data:
-        try:
-            found, found_labels, _ = data.list_images(root)
-        except data.DatasetError as error:  # a wrong DATA is a message, not a traceback
-            raise SystemExit(f"error: {error}")
-        paths, labels, sources = paths + found, labels + found_labels, sources + [root] * len(found)
+    paths, labels, sources = list_photos(args.data, args.limit_per_class, args.seed)
     classes = sorted(set(labels))
-    if args.limit_per_class:
-        rng = np.random.default_rng(args.seed)
-        chosen = sorted(i for c in classes for i in rng.permutation(
-            [j for j, l in enumerate(labels) if l == c])[:args.limit_per_class])
-        paths, labels, sources = ([items[i] for i in chosen] for items in (paths, labels, sources))
-    images, kept = data.read_images(paths, args.size)
-    paths, labels, sources = ([items[i] for i in kept] for items in (paths, labels, sources))
+    # More people's photos for training only: the classes of --data, after its photos (their
+    # indices come last, so the split below never sees them).
+    extra = list_photos(args.extra_data, args.limit_per_class, args.seed, classes)
+    first_extra = len(paths)
+    images, kept = data.read_images(paths + extra[0], args.size)
+    paths, labels, sources = ([(items + more)[i] for i in kept] for items, more in zip((paths, labels, sources), extra))
     y = np.array([classes.index(label) for label in labels])
+    n_main = sum(i < first_extra for i in kept)
     try:
-        split = data.split_by_source(paths, labels, sources, seed=args.seed, by_signer=args.split_by_signer)
+        split = data.split_by_source(paths[:n_main], labels[:n_main], sources[:n_main], seed=args.seed,
+                                     by_signer=args.split_by_signer)
     except data.DatasetError as error:
         raise SystemExit(f"error: {error}")
+    split["train"] += list(range(n_main, len(paths)))
     roots = [str(Path(root).resolve()) for root in args.data]
-    data_root = data.common_root(roots)  # split.json paths are relative to this (a CSV's folder for a CSV)
+    extra_roots = [str(Path(root).resolve()) for root in args.extra_data]
+    data_root = data.common_root(roots + extra_roots)  # split.json paths are relative to this (a CSV's folder for a CSV)
     split_record = {
-        "data": roots, "data_root": data_root, "seed": args.seed, "frame_block": split["frame_block"],
-        "by_signer": args.split_by_signer,
+        "data": roots, "extra_training_data": extra_roots, "data_root": data_root, "seed": args.seed,
+        "frame_block": split["frame_block"], "by_signer": args.split_by_signer,
         "classes": classes,
         **{part: [os.path.relpath(data.resolve_path(paths[i]), data_root) for i in split[part]]
            for part in ("train", "val", "test")},
@@ -135,7 +153,8 @@ def main(argv=None):
     if not len(val) or not len(test):
         raise SystemExit(f"error: too few photos to set any aside for validation and testing; give each class "
                          f"at least {data.MIN_TESTABLE} (--limit-per-class {args.limit_per_class or 'unset'})")
-    print(f"{len(classes)} classes; {len(train)} train, {len(val)} val, {len(test)} test photos"
+    print(f"{len(classes)} classes; {len(train)} train ({len(paths) - n_main} of them --extra-data), "
+          f"{len(val)} val, {len(test)} test photos"
           f"{' (grouped by frame blocks of %d)' % split['frame_block'] if split['frame_block'] else ''}"
           f"{' (whole people to one side)' if args.split_by_signer else ''}")
 
@@ -188,7 +207,7 @@ def main(argv=None):
     probabilities = best.predict(images[test].astype("float32"), batch_size=64, verbose=0)
     metrics = evaluate.metrics(y[test], probabilities, classes)
     metrics.update({
-        "data": roots, "alpha": args.alpha, "size": args.size,
+        "data": roots, "extra_training_data": extra_roots, "alpha": args.alpha, "size": args.size,
         "n_train": len(train), "n_val": len(val), "n_test": len(test), "frame_block": split["frame_block"],
         "val_accuracy": save_best.best, "train_seconds": round(time.time() - started, 1),
         "config": vars(args),
