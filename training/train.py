@@ -124,14 +124,14 @@ def main(argv=None):
 
     paths, labels, sources = list_photos(args.data, args.limit_per_class, args.seed)
     classes = sorted(set(labels))
-    # More people's photos for training only: the classes of --data, after its photos (their
-    # indices come last, so the split below never sees them).
-    extra = list_photos(args.extra_data, args.limit_per_class, args.seed, classes)
-    first_extra = len(paths)
-    images, kept = data.read_images(paths + extra[0], args.size)
-    paths, labels, sources = ([(items + more)[i] for i in kept] for items, more in zip((paths, labels, sources), extra))
+    # More people's photos for training only (the classes of --data): they come after its photos,
+    # and the split below sees only those.
+    extra_paths, extra_labels, extra_sources = list_photos(args.extra_data, args.limit_per_class, args.seed, classes)
+    images, kept = data.read_images(paths + extra_paths, args.size)
+    n_main = sum(i < len(paths) for i in kept)  # the --data photos that could be read
+    paths, labels, sources = ([items[i] for i in kept] for items in
+                              (paths + extra_paths, labels + extra_labels, sources + extra_sources))
     y = np.array([classes.index(label) for label in labels])
-    n_main = sum(i < first_extra for i in kept)
     try:
         split = data.split_by_source(paths[:n_main], labels[:n_main], sources[:n_main], seed=args.seed,
                                      by_signer=args.split_by_signer)
@@ -153,8 +153,8 @@ def main(argv=None):
     if not len(val) or not len(test):
         raise SystemExit(f"error: too few photos to set any aside for validation and testing; give each class "
                          f"at least {data.MIN_TESTABLE} (--limit-per-class {args.limit_per_class or 'unset'})")
-    print(f"{len(classes)} classes; {len(train)} train ({len(paths) - n_main} of them --extra-data), "
-          f"{len(val)} val, {len(test)} test photos"
+    print(f"{len(classes)} classes; {len(train)} train, {len(val)} val, {len(test)} test photos"
+          f"{' (%d of the train photos from --extra-data)' % (len(paths) - n_main) if args.extra_data else ''}"
           f"{' (grouped by frame blocks of %d)' % split['frame_block'] if split['frame_block'] else ''}"
           f"{' (whole people to one side)' if args.split_by_signer else ''}")
 
