@@ -12,8 +12,12 @@ NAME ?= digits
 DATA_digits := $(SIGNCAM_DATA)/sign-digits
 TRAIN_ARGS_digits := --size 160 --head-epochs 30 --fine-tune-epochs 30 --patience 6
 DATA_letters := $(SIGNCAM_DATA)/asl-letters $(SIGNCAM_DATA)/asl-letters-multisigner
+# asl-alphabet-64's train/ photos, a third signer and room, join its training photos (never val or
+# test); the multisigner set's signer S2 is kept out of all three, so that the shipped model is
+# scored on a person it never saw (training/signers.py; letters card).
 TRAIN_ARGS_letters := --size 160 --head-epochs 25 --fine-tune-epochs 10 \
-	--fine-tune-from block_3_expand --patience 3
+	--fine-tune-from block_3_expand --patience 3 \
+	--extra-data $(SIGNCAM_DATA)/asl-alphabet-64/train --hold-out-signer S2
 # The letters keypoint model also learns the hands of asl-alphabet-64's signer (landmarks only,
 # of every 2nd photo: runs/landmarks/asl-alphabet-64-train.npz).
 EXTRA_LANDMARKS_letters := asl-alphabet-64-train

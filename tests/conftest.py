@@ -89,10 +89,11 @@ def write_y4m(path, frames_rgb, seconds_each=2.0, fps=30):
     return path
 
 
-def camera_frame(photo_rgb, width=640, height=480):
-    """Put a photo in the middle of a grey camera frame, filling the square the page crops."""
+def camera_frame(photo_rgb, width=640, height=480, scale=1.0):
+    """Put a photo in the middle of a grey camera frame, filling the square the page crops (or scale
+    of its side: a hand further from the camera)."""
     frame = np.full((height, width, 3), 128, np.uint8)
-    side = min(width, height)
+    side = round(min(width, height) * scale)
     square = cv2.resize(photo_rgb, (side, side), interpolation=cv2.INTER_LINEAR)
     top, left = (height - side) // 2, (width - side) // 2
     frame[top:top + side, left:left + side] = square

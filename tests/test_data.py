@@ -1,6 +1,7 @@
 """The loader on odd inputs, and the honest split."""
 import io
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -167,3 +168,28 @@ def test_sign_digits_splits_by_student_so_test_students_are_never_seen(shared_da
 def test_split_by_signer_needs_numbered_file_names(tmp_path):
     with pytest.raises(data.DatasetError, match="cannot split by signer"):
         data.split_by_source(["a/x.jpg", "b/y.jpg"], ["a", "b"], ["set", "set"], by_signer=True)
+
+
+def wall_redness(path):
+    """LAB a* (128 = grey) of a photo's top and right edges, where the wall shows."""
+    lab = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2LAB).astype(float)
+    return np.concatenate([lab[:10, :, 1].ravel(), lab[:, -10:, 1].ravel()]).mean()
+
+
+def test_multisigner_signer_s2_ends_where_their_pink_brick_wall_does(shared_data):
+    """training/signers.py's table, on the photos: S2's first and last photo of every class show
+    their pink wall (a* ~135-146), the next photo another person's grey one (a* ~123-127)."""
+    from training import signers
+
+    folder = shared_data / signers.DATASET
+    for label, (first, last) in signers.SIGNERS["S2"].items():
+        for number in (first, last):
+            photo = folder / label / f"{label}{number}.jpg"
+            assert signers.shows(photo.relative_to(folder), folder, "S2")
+            assert wall_redness(photo) > 132, photo
+        after = folder / label / f"{label}{last + 1}.jpg"
+        if after.is_file():  # `nothing` has S2's photos alone
+            assert not signers.shows(after.relative_to(folder), folder, "S2")
+            assert wall_redness(after) < 130, after
+    # The same file number in another set is not S2's.
+    assert not signers.shows("D/D10.jpg", shared_data / "asl-letters", "S2")

@@ -69,7 +69,7 @@ def test_macro_f1_counts_the_classes_shown_or_predicted_not_every_class_of_the_m
 
 
 def test_leave_one_dataset_out_names_each_sign_and_what_it_was_read_as_most():
-    from training.lodo import per_class_results
+    from training.keypoints import per_class_results
 
     classes = ["M", "N", "S", "nothing"]
     # M: 3 of 4 right; N: read as S twice, M once; S: all right; -1 (no sign, digits) is named as such.

@@ -30,10 +30,14 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     landmarks = tmp_path / "landmarks"
     landmarks.mkdir()
     in_run = [root / p for part in ("train", "val", "test") for p in split[part]]
-    landmarks_of(in_run, landmarks / "sign-digits.npz", tmp_path)
     # Photos of other students, outside the run's split: hands for training only.
     others = [p for c in split["classes"] for p in sorted((root / c).iterdir())[-3:] if p not in in_run]
     extra = landmarks_of(others, landmarks / "other-students.npz", tmp_path)
+    # And others again, as `train --hold-out-signer` lists a person kept out of every part: scored apart.
+    held = [p for c in split["classes"] for p in sorted((root / c).iterdir())[-6:-3] if p not in in_run]
+    split.update(held_out_signer="S2", held_out=[str(p.relative_to(root)) for p in held])
+    (run / "split.json").write_text(json.dumps(split))
+    landmarks_of(in_run + held, landmarks / "sign-digits.npz", tmp_path)
 
     keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks),
                     "--extra-landmarks", "other-students"])
@@ -58,6 +62,11 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     assert np.abs(each[0] - each[1]).max() > 0.01
     assert report["test"]["keypoints"] > 0.3  # 10 classes: chance is 0.1; hands of digits are easy
     assert report["test_mirrored"]["keypoints"] > 0.3  # the same photos flipped: a left-handed signer
+    held_out = report["held_out"]
+    assert held_out["signer"] == "S2" and held_out["n"] == len(held)
+    assert set(held_out["per_class"]) == {p.parent.name for p in held}
+    assert sum(row["n"] for row in held_out["per_class"].values()) == len(held)
+    assert held_out["fused"] > 0.3 and held_out["keypoints"] > 0.3  # students never seen; chance 0.1
 
 
 def test_augmentation_mirrors_about_half_the_hands_and_keeps_their_size():

@@ -217,6 +217,21 @@ def test_the_shipped_models_tell_users_how_they_do_on_new_people(name, measured_
     assert 0 < metadata["new_people"]["mean_fused"] < metadata["test_accuracy"]
 
 
+def test_the_shipped_letters_model_is_scored_on_a_person_it_never_saw():
+    """make train NAME=letters keeps the multisigner signer S2 out of every part (training/signers.py);
+    metadata.json carries the shipped recogniser's accuracy on them, models/letters.split.json their photos."""
+    from training import signers
+
+    root = export.Path(__file__).resolve().parent.parent
+    metadata = json.loads((root / "web" / "model" / "letters" / "metadata.json").read_text())
+    split = json.loads((root / "models" / "letters.split.json").read_text())
+    held_out = metadata["keypoints"]["held_out_signer"]
+    assert held_out["signer"] == "S2" and held_out["n"] == len(split["held_out"]) == 1400
+    assert all(signers.shows(p, p.split("/")[0], "S2") for p in split["held_out"])
+    assert not set(split["held_out"]) & set(split["val"] + split["test"])
+    assert 0 < held_out["fused"] < metadata["keypoints"]["test_accuracy"]["fused"]
+
+
 def test_ctrl_c_keeps_the_best_checkpoint_and_says_how_to_go_on(shared_data, tmp_path, monkeypatch, capsys):
     import keras
 

@@ -100,3 +100,26 @@ def test_extra_data_joins_training_only(shared_data, tmp_path):
         assert as_plain(with_extra[part]) == sorted(plain[part])
     assert as_plain(set(with_extra["train"]) - extra_photos) == sorted(plain["train"])
     assert json.loads((tmp_path / "runs" / "extra" / "metrics.json").read_text())["n_train"] == len(plain["train"]) + 8
+
+
+def test_hold_out_signer_keeps_their_photos_out_of_every_part(shared_data, tmp_path):
+    """--hold-out-signer S2: none of that person's photos is trained on, chosen by or tested in-domain;
+    split.json lists them as held_out (for training.keypoints to score), and the leakage check covers them."""
+    from training import signers, train
+
+    folder = shared_data / signers.DATASET
+    args = ["--data", str(folder), "--runs", str(tmp_path / "runs"), "--name", "held", "--size", "96",
+            "--limit-per-class", "6", "--head-epochs", "1", "--fine-tune-epochs", "0", "--hold-out-signer", "S2"]
+    train.main(args)
+    run = tmp_path / "runs" / "held"
+    split = json.loads((run / "split.json").read_text())
+
+    drawn, _, _ = train.list_photos([str(folder)], limit_per_class=6, seed=0)
+    drawn = [os.path.relpath(path, split["data_root"]) for path in drawn]
+    theirs = {p for p in drawn if signers.shows(p, folder, "S2")}
+    assert split["held_out_signer"] == "S2" and len(theirs) >= 10
+    assert set(split["held_out"]) == theirs
+    in_domain = split["train"] + split["val"] + split["test"]
+    assert not theirs & set(in_domain)
+    assert sorted(in_domain + split["held_out"]) == sorted(drawn)
+    assert "held_out" in json.loads((run / "metrics.json").read_text())["leakage"]

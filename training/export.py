@@ -106,6 +106,8 @@ def keypoints_metadata(run):
         "test_accuracy_without_near_twins": report.get("test_without_near_twins"),
         "test_typed_at_default_threshold": report.get("test_speller"),  # sign photos the speller would type
         "test_accuracy_mirrored": report.get("test_mirrored"),  # the test photos flipped: a left-handed signer
+        # a person kept out of training, val and test (train --hold-out-signer): this very model on them
+        **({"held_out_signer": report["held_out"]} if "held_out" in report else {}),
     }
 
 
@@ -190,7 +192,8 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
             save_model(twin, Path(keras_copy) / filename)
         # Which photos it never saw (paths relative to the data folder), for tests and evaluation.
         split = json.loads((run / "split.json").read_text())
-        held_out = {key: split[key] for key in ("classes", "seed", "frame_block", "val", "test")}
+        held_out = {key: split[key] for key in ("classes", "seed", "frame_block", "val", "test", "held_out")
+                    if key in split}  # held_out: a signer kept out of every part (train --hold-out-signer)
         write_json(Path(keras_copy) / f"{name}.split.json", held_out, indent=None)
     size = sum(f.stat().st_size for f in target.iterdir())
     print(f"wrote {target}/ ({size / 1e6:.2f} MB; test accuracy {info['test_accuracy']:.4f})")

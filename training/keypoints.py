@@ -247,6 +247,21 @@ def typed(keypoint_probs, image_probs, found, weight, classes, y, bar=NO_HAND_MI
     return {"typed": float(sure[sign].mean()), "typed_right": float((sure & (label == y))[sign].mean())}
 
 
+def per_class_results(y_true, y_pred, classes):
+    """For each sign of a set of new people: the share read right and, if any were not, what it was
+    read as most ("-1": no sign). New people fail whole letters, so this names them."""
+    result = {}
+    for c in sorted(set(y_true)):
+        read = y_pred[y_true == c]
+        wrong = read[read != c]
+        row = {"right": round(float(np.mean(read == c)), 4), "n": int(len(read))}
+        if len(wrong):
+            values, counts = np.unique(wrong, return_counts=True)
+            row["read_as"] = classes[values[counts.argmax()]] if values[counts.argmax()] >= 0 else "no sign"
+        result[classes[c]] = row
+    return result
+
+
 def choose_weight(keypoint_probs, image_probs, found, y, classes):
     """The weight with the best val accuracy; of several equally good, the middle one (a small val
     split often ties them all, and neither ignoring the image model nor the cap is the safe pick)."""
@@ -355,6 +370,17 @@ def main(argv=None):
         "image": float(np.mean(img_mirrored.argmax(1) == y_test)),
         "keypoints": float(np.mean(np.where(f_mirrored, kp_mirrored.argmax(1), -1) == y_test)),
         "fused": float(np.mean(decide(kp_mirrored, img_mirrored, f_mirrored, weight, classes, bar) == y_test))}
+    if "held_out" in split:  # a person no photo of train, val or test shows (train --hold-out-signer)
+        paths, x_held, f_held, y_held = split_part(split, table, "held_out")
+        kp, img = model.predict(x_held, verbose=0), image_probabilities(image_model, split["data_root"], paths)
+        read = decide(kp, img, f_held, weight, classes, bar)
+        report["held_out"] = {
+            "signer": split["held_out_signer"], "n": len(paths), "hands_found": float(f_held.mean()),
+            "image": float(np.mean(img.argmax(1) == y_held)),
+            "keypoints": float(np.mean(np.where(f_held, kp.argmax(1), -1) == y_held)),
+            "fused": float(np.mean(read == y_held)),
+            "speller": typed(kp, img, f_held, weight, classes, y_held, bar),
+            "per_class": per_class_results(y_held, read, classes)}
     print(json.dumps(report, indent=2))
     save_model(model, run / "keypoints.keras")
     write_json(run / "keypoints.json", report)

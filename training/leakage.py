@@ -77,11 +77,12 @@ def twin_free_accuracy(run, split, test_paths):
 
 
 def check_split(split):
-    """The leakage check of a split as split.json holds it (test and val against train): the report,
-    and which test photos (in split["test"] order) have a near twin in training."""
+    """The leakage check of a split as split.json holds it (test, val and any held-out signer's photos
+    against train): the report, and which test photos (in split["test"] order) have a near twin in training."""
     root = Path(split["data_root"])
     train = thumbnails([root / p for p in split["train"]])
-    nearest = {part: nearest_correlations(train, thumbnails([root / p for p in split[part]])) for part in ("test", "val")}
+    nearest = {part: nearest_correlations(train, thumbnails([root / p for p in split[part]]))
+               for part in ("test", "val", "held_out") if part in split}
     report = {part: twin_report(values) for part, values in nearest.items()}
     twins = near_twins(nearest["test"])
     report["test"]["twin_free_n"] = int(np.sum(~twins))

@@ -23,7 +23,7 @@ import numpy as np
 from training import data, personal
 from training.files import save_npz, write_json
 from training.keypoints import (SEEDS, choose_no_hand_bar, choose_weight, covered, decide, features_for, load_landmarks,
-                                 train_ensemble, typed)
+                                 per_class_results, train_ensemble, typed)
 
 # name -> (landmark cache it is tested on, data folder relative to SIGNCAM_DATA, more caches of the
 # same people that join it when it is a training set)
@@ -56,21 +56,6 @@ def training_rows(cache_dir, name, tested_rows):
             print(f"note: no {cache_dir}/{cache_name}.npz: {name} trains on its {tested_on} landmarks alone")
     paths, labels, features, found = zip(*rows)
     return sum(paths, []), sum(labels, []), np.concatenate(features), np.concatenate(found)
-
-
-def per_class_results(y_true, y_pred, classes):
-    """For each sign of the held-out set: the share read right and, if any were not, what it was
-    read as most ("-1": no sign). New people fail whole letters, so this names them."""
-    result = {}
-    for c in sorted(set(y_true)):
-        read = y_pred[y_true == c]
-        wrong = read[read != c]
-        row = {"right": round(float(np.mean(read == c)), 4), "n": int(len(read))}
-        if len(wrong):
-            values, counts = np.unique(wrong, return_counts=True)
-            row["read_as"] = classes[values[counts.argmax()]] if values[counts.argmax()] >= 0 else "no sign"
-        result[classes[c]] = row
-    return result
 
 
 def image_model_for(held_out, image_runs, runs_dir):

@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from training import data, evaluate, leakage
+from training import data, evaluate, leakage, signers
 from training.files import save_model, write_json, write_text
 from training.model import build_backbone, build_classifier, build_head, unfreeze_top
 
@@ -50,6 +50,9 @@ def parse_args(argv=None):
     p.add_argument("--patience", type=int, default=4, help="early stopping patience in epochs")
     p.add_argument("--split-by-signer", action="store_true",
                    help="test on people never seen in training (sets numbered person by person: sign-digits)")
+    p.add_argument("--hold-out-signer", choices=sorted(signers.SIGNERS),
+                   help="keep this asl-letters-multisigner signer's photos out of training, val and test "
+                        "(split.json: held_out; training.keypoints scores them): training/signers.py")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--limit-per-class", type=int, default=0,
                    help="use at most N photos per class of --data, and N of --extra-data (smoke runs)")
@@ -124,6 +127,12 @@ def main(argv=None):
 
     paths, labels, sources = list_photos(args.data, args.limit_per_class, args.seed)
     classes = sorted(set(labels))
+    # A person never seen: none of their photos is trained on, chosen by, or tested in-domain.
+    held_out = [signers.shows(path, source, args.hold_out_signer) if args.hold_out_signer else False
+                for path, source in zip(paths, sources)]
+    held_out_paths = [path for path, held in zip(paths, held_out) if held]
+    paths, labels, sources = ([item for item, held in zip(items, held_out) if not held]
+                              for items in (paths, labels, sources))
     # More people's photos for training only (the classes of --data): they come after its photos,
     # and the split below sees only those.
     extra_paths, extra_labels, extra_sources = list_photos(args.extra_data, args.limit_per_class, args.seed, classes)
@@ -147,6 +156,9 @@ def main(argv=None):
         "classes": classes,
         **{part: [os.path.relpath(data.resolve_path(paths[i]), data_root) for i in split[part]]
            for part in ("train", "val", "test")},
+        **({"held_out_signer": args.hold_out_signer,
+            "held_out": [os.path.relpath(data.resolve_path(path), data_root) for path in held_out_paths]}
+           if args.hold_out_signer else {}),
     }
     write_json(out / "split.json", split_record)
     train, val, test = (np.array(split[part], dtype=int) for part in ("train", "val", "test"))
@@ -156,7 +168,8 @@ def main(argv=None):
     print(f"{len(classes)} classes; {len(train)} train, {len(val)} val, {len(test)} test photos"
           f"{' (%d of the train photos from --extra-data)' % (len(paths) - n_main) if args.extra_data else ''}"
           f"{' (grouped by frame blocks of %d)' % split['frame_block'] if split['frame_block'] else ''}"
-          f"{' (whole people to one side)' if args.split_by_signer else ''}")
+          f"{' (whole people to one side)' if args.split_by_signer else ''}"
+          f"{'; %d photos of signer %s held out' % (len(held_out_paths), args.hold_out_signer) if args.hold_out_signer else ''}")
 
     weights = None if args.weights == "none" else args.weights
     backbone = build_backbone(args.alpha, args.size, weights)
