@@ -102,9 +102,10 @@ def test_after_a_q_the_camera_types_the_u_the_recogniser_alone_was_too_unsure_to
                                                                                           tmp_path):
     """The page as a user meets it: Q typed, then a U that the recogniser reads under the speller's bar
     (asl-alphabet-64's test photos; the letters model learnt that signer's train/ photos, so where it
-    reads them all sure, the hand is further from the camera: smaller in the frame). With English spelling the U after Q is
-    typed: "QU"; with ?english=off nothing is typed for it: "Q". The image model alone (landmarks off),
-    whose browser output matches Python's, so the photo can be chosen here by its Python twin."""
+    reads them all sure, the hand is further from the camera: smaller in the frame). With English
+    spelling the U after Q is typed: "QU"; with ?english=off nothing is typed for it: "Q". The image
+    model alone (landmarks off), whose browser output matches Python's, so the photo can be chosen
+    here by its Python twin."""
     held_out = json.loads((ROOT / "models" / "letters.split.json").read_text())
     test_paths = [shared_data / p for p in held_out["test"] if p.startswith("asl-letters/")]
     q = held_out_frames("letters", test_paths, [data.canonical_label(p.parent.name) for p in test_paths], {"Q"})["Q"]
