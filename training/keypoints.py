@@ -247,6 +247,14 @@ def typed(keypoint_probs, image_probs, found, weight, classes, y, bar=NO_HAND_MI
     return {"typed": float(sure[sign].mean()), "typed_right": float((sure & (label == y))[sign].mean())}
 
 
+def scores(keypoint_probs, image_probs, found, y, weight, classes, bar=NO_HAND_MIN_CONFIDENCE):
+    """Shares read right by the image model alone, the keypoint model alone ("no hand" counts as
+    wrong) and both fused as the page decides."""
+    return {"image": float(np.mean(image_probs.argmax(1) == y)),
+            "keypoints": float(np.mean(np.where(found, keypoint_probs.argmax(1), -1) == y)),
+            "fused": float(np.mean(decide(keypoint_probs, image_probs, found, weight, classes, bar) == y))}
+
+
 def per_class_results(y_true, y_pred, classes):
     """For each sign of a set of new people: the share read right and, if any were not, what it was
     read as most ("-1": no sign). New people fail whole letters, so this names them."""
@@ -349,13 +357,9 @@ def main(argv=None):
               "no_hand_min_confidence": bar, "val_right_without_a_hand_by_bar": val_bar_scores,
               "extra_training_landmarks": extra,
               "hands_found": {part: float(parts[part][1].mean()) for part in parts}}
-    for part, (_, found, y) in (("val", parts["val"]), ("test", parts["test"])):
-        kp, img = probs[part]
-        report[part] = {
-            "image": float(np.mean(img.argmax(1) == y)),
-            "keypoints": float(np.mean(np.where(found, kp.argmax(1), -1) == y)),  # no hand: wrong
-            "fused": float(np.mean(decide(kp, img, found, weight, classes, bar) == y)),
-        }
+    for part in ("val", "test"):
+        _, found, y = parts[part]
+        report[part] = scores(*probs[part], found, y, weight, classes, bar)
     kp, img = probs["test"]
     alone = np.array([p not in twins for p in split["test"]])  # the honest in-domain number
     report["test_speller"] = typed(kp, img, f_test, weight, classes, y_test, bar)  # typed at the default bar
@@ -366,21 +370,15 @@ def main(argv=None):
     x_mirrored, f_mirrored = features_for(split["test"], mirrored(table))
     kp_mirrored = model.predict(x_mirrored, verbose=0)
     img_mirrored = predict_photos(image_model, test_photos[:, :, ::-1])
-    report["test_mirrored"] = {
-        "image": float(np.mean(img_mirrored.argmax(1) == y_test)),
-        "keypoints": float(np.mean(np.where(f_mirrored, kp_mirrored.argmax(1), -1) == y_test)),
-        "fused": float(np.mean(decide(kp_mirrored, img_mirrored, f_mirrored, weight, classes, bar) == y_test))}
+    report["test_mirrored"] = scores(kp_mirrored, img_mirrored, f_mirrored, y_test, weight, classes, bar)
     if "held_out" in split:  # a person no photo of train, val or test shows (train --hold-out-signer)
         paths, x_held, f_held, y_held = split_part(split, table, "held_out")
         kp, img = model.predict(x_held, verbose=0), image_probabilities(image_model, split["data_root"], paths)
-        read = decide(kp, img, f_held, weight, classes, bar)
         report["held_out"] = {
             "signer": split["held_out_signer"], "n": len(paths), "hands_found": float(f_held.mean()),
-            "image": float(np.mean(img.argmax(1) == y_held)),
-            "keypoints": float(np.mean(np.where(f_held, kp.argmax(1), -1) == y_held)),
-            "fused": float(np.mean(read == y_held)),
+            **scores(kp, img, f_held, y_held, weight, classes, bar),
             "speller": typed(kp, img, f_held, weight, classes, y_held, bar),
-            "per_class": per_class_results(y_held, read, classes)}
+            "per_class": per_class_results(y_held, decide(kp, img, f_held, weight, classes, bar), classes)}
     print(json.dumps(report, indent=2))
     save_model(model, run / "keypoints.keras")
     write_json(run / "keypoints.json", report)

@@ -13,8 +13,9 @@ and test alike; split.json lists them as `held_out`, and training.keypoints scor
 person in a new room for a recogniser trained on everything else. The shipped letters model is
 trained so (Makefile), so its card's new-person number is the shipped model's own.
 """
-import re
 from pathlib import Path
+
+from training.data import frame_index
 
 DATASET = "asl-letters-multisigner"
 # Per class, the file numbers of each held-out-able signer's photos (first, last; both included).
@@ -29,9 +30,9 @@ SIGNERS = {
 
 def shows(path, source, signer):
     """Whether the photo at path (CLASS/NAME<number>.jpg inside the folder source) is this signer's."""
-    if Path(source).name != DATASET:
-        return False
     path = Path(path)
-    numbers = re.findall(r"\d+", path.stem)
-    first, last = SIGNERS[signer].get(path.parent.name, (1, 0))
-    return bool(numbers) and first <= int(numbers[-1]) <= last
+    if Path(source).name != DATASET or path.parent.name not in SIGNERS[signer]:
+        return False
+    number = frame_index(path)  # the number that ends the file name
+    first, last = SIGNERS[signer][path.parent.name]
+    return number is not None and first <= number <= last

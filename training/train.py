@@ -150,14 +150,13 @@ def main(argv=None):
     roots = [str(Path(root).resolve()) for root in args.data]
     extra_roots = [str(Path(root).resolve()) for root in args.extra_data]
     data_root = data.common_root(roots + extra_roots)  # split.json paths are relative to this (a CSV's folder for a CSV)
+    relative = lambda path: os.path.relpath(data.resolve_path(path), data_root)
     split_record = {
         "data": roots, "extra_training_data": extra_roots, "data_root": data_root, "seed": args.seed,
         "frame_block": split["frame_block"], "by_signer": args.split_by_signer,
         "classes": classes,
-        **{part: [os.path.relpath(data.resolve_path(paths[i]), data_root) for i in split[part]]
-           for part in ("train", "val", "test")},
-        **({"held_out_signer": args.hold_out_signer,
-            "held_out": [os.path.relpath(data.resolve_path(path), data_root) for path in held_out_paths]}
+        **{part: [relative(paths[i]) for i in split[part]] for part in ("train", "val", "test")},
+        **({"held_out_signer": args.hold_out_signer, "held_out": [relative(path) for path in held_out_paths]}
            if args.hold_out_signer else {}),
     }
     write_json(out / "split.json", split_record)
