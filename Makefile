@@ -69,10 +69,11 @@ train: venv
 	$(PY) -m training.keypoints --name $(NAME) --extra-landmarks $(EXTRA_LANDMARKS)
 
 # Score a model on photos it never saw: make eval MODEL=web/model/letters DATA=folder-or-csv
-# EVAL_ARGS: --browser (the page's own code in Chromium), --crop 0.8, --without-twins-of TRAINING_DATA
+# EVAL_ARGS: --browser (the page's own code in Chromium), --crop 0.8, --without-twins-of TRAINING_DATA,
+# --part test|held_out (instead of DATA: the model's own test photos, or the person it was trained without)
 MODEL ?= web/model/$(NAME)
 eval: venv
-	$(PY) -m training.evaluate --model $(MODEL) --data $(DATA) $(EVAL_ARGS)
+	$(PY) -m training.evaluate --model $(MODEL) $(if $(filter --part,$(EVAL_ARGS)),,--data $(DATA)) $(EVAL_ARGS)
 
 landmarks: $(HANDS_VENV)/.installed
 	$(HANDS_VENV)/bin/python -m training.landmarks --data $(DATA) --every $(or $(EVERY),$(EVERY_$(notdir $(DATA))),1)

@@ -3,6 +3,7 @@ code in Chromium) agrees with Python on the same photos."""
 import json
 
 import numpy as np
+import pytest
 
 from conftest import WEB
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
@@ -39,7 +40,7 @@ def test_python_and_browser_evaluation_agree_on_held_out_photos(digits_test_spli
     assert python["image"]["accuracy"] >= 0.9
 
 
-def test_landmarks_come_from_the_folders_cache_only_when_it_covers_every_photo(shared_data, tmp_path):
+def test_landmarks_come_from_the_folders_cache_where_it_has_them_and_are_found_now_elsewhere(shared_data, tmp_path):
     folder = tmp_path / "asl-alphabet-64" / "test"  # cached as asl-alphabet-64-test.npz, as make landmarks names it
     for letter in ("B", "C"):
         photo = sorted((shared_data / "asl-alphabet-64" / "test" / letter).iterdir())[0]
@@ -53,10 +54,15 @@ def test_landmarks_come_from_the_folders_cache_only_when_it_covers_every_photo(s
     points, sizes = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
     assert np.array_equal(points, marked) and sizes.tolist() == [[64, 64]] * 2
 
-    # A cache made with --every 2 lacks the second photo: both are found afresh in .venv-hands.
+    # A cache made with --every 2 lacks the second photo: it alone is found now in .venv-hands.
     np.savez(cache, paths=np.array([f"B/{paths[0].name}"]), points=marked[:1], size=np.array([[64, 64]]))
     points, sizes = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
-    assert points.shape == (2, 21, 3) and not np.any(points == 0.25) and sizes.tolist() == [[64, 64]] * 2
+    assert np.array_equal(points[0], marked[0]) and sizes.tolist() == [[64, 64]] * 2
+    assert not np.any(points[1] == 0.25)
+    # No cache at all: both found now, as a real one would have them.
+    cache.unlink()
+    found_now, _ = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
+    np.testing.assert_array_equal(found_now[1], points[1])
 
 
 def test_macro_f1_counts_the_classes_shown_or_predicted_not_every_class_of_the_model():
@@ -80,3 +86,17 @@ def test_leave_one_dataset_out_names_each_sign_and_what_it_was_read_as_most():
         "N": {"right": 0.0, "n": 3, "read_as": "S"},
         "S": {"right": 1.0, "n": 2},
     }
+
+
+def test_a_converted_models_own_test_photos_score_what_its_metadata_says(capsys):
+    """--part test: the photos models/digits.split.json lists, scored again from scratch (landmarks
+    found afresh where no cache covers them) by the Python twins, match the numbers export wrote."""
+    metadata = json.loads((WEB / "model" / "digits" / "metadata.json").read_text())
+    evaluate.main(["--model", str(WEB / "model" / "digits"), "--part", "test"])
+    scored = last_json(capsys)
+    assert scored["n"] == metadata["n_test"]
+    assert round(scored["image"]["accuracy"], 4) == metadata["test_accuracy"]
+    for name in ("keypoints", "fused"):
+        assert round(scored[name]["accuracy"], 4) == round(metadata["keypoints"]["test_accuracy"][name], 4), name
+    with pytest.raises(SystemExit, match="lists no held_out photos"):  # digits were trained on every student
+        evaluate.main(["--model", str(WEB / "model" / "digits"), "--part", "held_out"])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from training import keypoints
+from training import evaluate, keypoints
 from training.landmarks import extract_in_hands_venv
 
 
@@ -21,7 +21,7 @@ def landmarks_of(photos, out, tmp_path):
     return extract_in_hands_venv(tree, out)
 
 
-def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_model, tmp_path):
+def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_model, tmp_path, capsys):
     source, _ = smoke_model
     run = tmp_path / "runs" / "smoke"
     shutil.copytree(source, run)  # the fixture's run is shared: keep its folder as export tests expect it
@@ -67,6 +67,14 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     assert set(held_out["per_class"]) == {p.parent.name for p in held}
     assert sum(row["n"] for row in held_out["per_class"].values()) == len(held)
     assert held_out["fused"] > 0.3 and held_out["keypoints"] > 0.3  # students never seen; chance 0.1
+
+    # training.evaluate --part held_out scores the same photos with the same models and rule, so the same numbers.
+    capsys.readouterr()
+    evaluate.main(["--model", str(run), "--part", "held_out", "--landmarks", str(landmarks)])
+    scored = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert scored["n"] == len(held)
+    for name in ("image", "keypoints", "fused"):
+        assert scored[name]["accuracy"] == pytest.approx(held_out[name]), name
 
 
 def test_augmentation_mirrors_about_half_the_hands_and_keeps_their_size():

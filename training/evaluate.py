@@ -2,18 +2,23 @@
 
     python -m training.evaluate --model runs/letters --data DIR
     python -m training.evaluate --model web/model/letters --data DIR --browser
+    python -m training.evaluate --model web/model/letters --part held_out [--browser]
 
 MODEL is a run folder (runs/NAME) or a converted folder (web/model/NAME, scored through its Python
 twins models/NAME*.keras, or with --browser in headless Chromium through the page's own modules:
 what users run). Where the model has a keypoint model, image-only, keypoints-only and fused are all
 scored (hand landmarks from `make landmarks`' cache or extracted now). DIR may also be a CSV file
 (Sign-MNIST pixels or filename,label: training/data.py). Classes of DIR the model lacks are listed
-and skipped. The last line printed is one JSON object:
+and skipped. --part scores a part of the model's own split instead of DIR: `test` (photos of its
+training sets' people it never saw) or `held_out` (the person it was trained without: `train
+--hold-out-signer`); a converted model's split is models/NAME.split.json, its photos under
+$SIGNCAM_DATA. The last line printed is one JSON object:
 {"accuracy", "macro_f1", "n", "per_class", "image": {...}, "keypoints": {...}, "fused": {...}, ...}
 for the recogniser the page uses (fused where there is a keypoint model).
 """
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -108,6 +113,12 @@ class Recogniser:
             metadata = json.loads((folder / "metadata.json").read_text())
             self.labels, self.web_folder = metadata["labels"], folder
             image_path = ROOT / "models" / f"{folder.name}.keras"
+            self.split_json = ROOT / "models" / f"{folder.name}.split.json"
+            # Its paths are relative to the training sets' common folder: the set itself if there was one.
+            datasets = metadata.get("trained_on", {}).get("datasets", [])
+            self.data_root = Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data"))
+            if len(datasets) == 1:
+                self.data_root /= datasets[0]
             keypoints_path = ROOT / "models" / f"{folder.name}.keypoints.keras"
             fusion = metadata.get("keypoints", {})
         else:  # a run folder from training.train
@@ -116,7 +127,9 @@ class Recogniser:
                 sys.exit(f"error: no model at {image_path} (train one with `make train`)")
             if not split_json.is_file():
                 sys.exit(f"error: {split_json} is missing: it lists the model's labels (train writes it)")
-            self.labels, self.web_folder = json.loads(split_json.read_text())["classes"], None
+            split = json.loads(split_json.read_text())
+            self.labels, self.web_folder, self.split_json = split["classes"], None, split_json
+            self.data_root = ROOT / split.get("data_root", "")  # what --part's paths are relative to
             keypoints_path = folder / "keypoints.keras"
             report = folder / "keypoints.json"
             fusion = json.loads(report.read_text()) if report.is_file() else {}
@@ -133,21 +146,44 @@ class Recogniser:
                           if self.weight is not None and keypoints_path.is_file() else None)
 
 
+def split_photos(recogniser, part):
+    """(paths, labels, the folder they share) of a part of the model's split: 'test' or 'held_out'."""
+    from training.data import canonical_label
+
+    split = json.loads(recogniser.split_json.read_text()) if recogniser.split_json.is_file() else {}
+    if not split.get(part):
+        sys.exit(f"error: {recogniser.split_json} lists no {part} photos"
+                 + (": `train --hold-out-signer` keeps a person out" if part == "held_out" else ""))
+    paths = [recogniser.data_root / p for p in split[part]]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        sys.exit(f"error: {len(missing)} of the {len(paths)} {part} photos are missing, e.g. {missing[0]}: "
+                 "set SIGNCAM_DATA to the folder holding the training data")
+    labels = [canonical_label(p.parent.name) for p in paths]
+    return paths, labels, Path(os.path.commonpath(paths)) if len(paths) > 1 else paths[0].parent.parent
+
+
 def landmarks_for(data_dir, paths, cache_dir=ROOT / "runs" / "landmarks"):
-    """MediaPipe landmarks for these photos: the cached ones from `make landmarks` when they cover
-    every photo, else extracted now in .venv-hands. Returns (points N×21×3 with NaN, sizes N×2)."""
+    """MediaPipe landmarks for these photos: from the folder's cache (`make landmarks`) where it has
+    them, the others found now in .venv-hands. Returns (points N×21×3 with NaN, sizes N×2)."""
     import tempfile
 
     from training.landmarks import cache_name, extract_in_hands_venv
 
     keys = [str(Path(p).relative_to(data_dir)) for p in paths]
+    points, sizes = np.full((len(paths), 21, 3), np.nan, np.float32), np.zeros((len(paths), 2), np.int32)
     cache = Path(cache_dir) / f"{cache_name(data_dir)}.npz"
-    stored = np.load(cache) if cache.is_file() else None
-    if stored is None or not set(keys) <= set(map(str, stored["paths"])):  # none, or made with --every N
-        stored = extract_in_hands_venv(data_dir, Path(tempfile.mkdtemp()) / "landmarks.npz")
+    stored = np.load(cache) if cache.is_file() else {"paths": []}
     index = {str(p): i for i, p in enumerate(stored["paths"])}
-    rows = [index[k] for k in keys]
-    return stored["points"][rows], stored["size"][rows]
+    cached = [i for i, key in enumerate(keys) if key in index]
+    if cached:
+        rows = [index[keys[i]] for i in cached]
+        points[cached], sizes[cached] = stored["points"][rows], stored["size"][rows]
+    missing = [i for i, key in enumerate(keys) if key not in index]  # no cache, or one made with --every N
+    if missing:
+        found = extract_in_hands_venv(data_dir, Path(tempfile.mkdtemp()) / "landmarks.npz", [keys[i] for i in missing])
+        points[missing], sizes[missing] = found["points"], found["size"]
+    return points, sizes
 
 
 def python_predictions(recogniser, paths, data_dir, landmarks_dir=ROOT / "runs" / "landmarks"):
@@ -262,11 +298,16 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True, help="run folder (runs/NAME) or converted folder (web/model/NAME)")
-    p.add_argument("--data", required=True,
-                   help="folder-per-class tree of photos, or a CSV file (Sign-MNIST pixels, or filename,label)")
+    photos = p.add_mutually_exclusive_group(required=True)
+    photos.add_argument("--data",
+                        help="folder-per-class tree of photos, or a CSV file (Sign-MNIST pixels, or filename,label)")
+    photos.add_argument("--part", choices=["test", "held_out"],
+                        help="a part of the model's own split.json: test, or held_out (the person it never saw)")
     p.add_argument("--browser", action="store_true", help="run the converted model in Chromium through the page's code")
     p.add_argument("--crop", type=float, default=1.0,
                    help="score the centre square of side F × the photo's shorter side (e.g. 0.8: hands look bigger)")
+    p.add_argument("--landmarks", default=ROOT / "runs" / "landmarks", type=Path,
+                   help="folder of landmark caches from `make landmarks` (photos they lack are found now)")
     p.add_argument("--without-twins-of", metavar="DATA", nargs="+",
                    help="score only photos with no near twin among these photos (folders or CSVs, e.g. the "
                         "training data): a leaky published test split, made honest (training/leakage.py)")
@@ -276,10 +317,14 @@ def main(argv=None):
 
     recogniser = Recogniser(args.model)
     classes = recogniser.labels
-    try:
-        paths, labels, data_classes = data.list_images(args.data)
-    except data.DatasetError as error:
-        sys.exit(f"error: {error}")
+    if args.part:
+        paths, labels, args.data = split_photos(recogniser, args.part)
+        data_classes = sorted(set(labels))
+    else:
+        try:
+            paths, labels, data_classes = data.list_images(args.data)
+        except data.DatasetError as error:
+            sys.exit(f"error: {error}")
     missing = sorted(set(data_classes) - set(classes))
     if missing:
         print(f"skipping classes the model lacks: {', '.join(missing)}")
@@ -303,8 +348,10 @@ def main(argv=None):
     from_csv = Path(args.data).is_file() and (args.browser or recogniser.keypoints is not None)
     if args.crop < 1 or from_csv:
         data_dir, paths = cropped_copy(args.data, paths, args.crop, [labels[i] for i in chosen])
-    predict = browser_predictions if args.browser else python_predictions
-    predictions = predict(recogniser, paths, data_dir)
+    if args.browser:
+        predictions = browser_predictions(recogniser, paths, data_dir)
+    else:
+        predictions = python_predictions(recogniser, paths, data_dir, args.landmarks)
 
     from training.keypoints import nothing_index  # loaded by Recogniser already
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from training.data import DatasetError, list_images, load_image
+from training.data import DatasetError, canonical_label, list_images, load_image
 from training.files import save_npz
 
 # The settings measured in ../shared/notes/baselines.md; web/hands.js uses the same.
@@ -52,10 +52,16 @@ def detect(hands, rgb):
     return points, result.multi_handedness[0].classification[0].label
 
 
-def extract(data_dir, out, every=1):
+def extract(data_dir, out, every=1, only=None):
+    """Landmarks of every photo of data_dir (every Nth), or of `only`: paths relative to it."""
     import mediapipe as mp
 
-    paths, labels, classes = list_images(data_dir)
+    if only is None:
+        paths, labels, classes = list_images(data_dir)
+    else:  # some photos of a set, e.g. those a cache made with --every lacks: labels from their folders
+        paths = [Path(data_dir) / p for p in only]
+        labels = [canonical_label(p.parent.name) for p in paths]
+        classes = sorted(set(labels))
     if every > 1:  # video frames: every Nth is nearly as informative and N times cheaper
         paths, labels = paths[::every], labels[::every]
     points = np.full((len(paths), 21, 3), np.nan, np.float32)
@@ -88,12 +94,16 @@ ROOT = Path(__file__).resolve().parent.parent
 HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
 
 
-def extract_in_hands_venv(data_dir, out):
+def extract_in_hands_venv(data_dir, out, only=None):
     """extract() from TensorFlow's side (evaluation, tests): run in .venv-hands, the cache's arrays."""
     if not HANDS_PYTHON.exists():
         raise SystemExit("error: hand landmarks need .venv-hands: `make landmarks DATA=...` (or `make test`) creates it")
-    subprocess.run([str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir), "--out", str(out)],
-                   cwd=ROOT, check=True)
+    command = [str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir), "--out", str(out)]
+    if only is not None:
+        listed = Path(out).with_suffix(".txt")
+        listed.write_text("".join(f"{path}\n" for path in only))
+        command += ["--only", str(listed)]
+    subprocess.run(command, cwd=ROOT, check=True)
     return dict(np.load(out))
 
 
@@ -108,11 +118,14 @@ def main(argv=None):
     p.add_argument("--out", help="cache file (default runs/landmarks/NAME.npz: the data folder's name, "
                                  "with its parent's for a train/ or test/ folder: asl-alphabet-64-train)")
     p.add_argument("--every", type=int, default=1, help="only every Nth photo (sorted by class and name)")
+    p.add_argument("--only", type=Path, metavar="LIST",
+                   help="only the photos this text file names, one a line, relative to DATA")
     args = p.parse_args(argv)
     data_dir = Path(args.data)
     out = Path(args.out) if args.out else Path("runs/landmarks") / f"{cache_name(data_dir)}.npz"
     try:
-        extract(data_dir, out, args.every)
+        only = args.only.read_text().splitlines() if args.only else None
+        extract(data_dir, out, args.every, only)
     except DatasetError as error:
         sys.exit(f"error: {error}")
 
