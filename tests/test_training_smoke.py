@@ -123,3 +123,20 @@ def test_hold_out_signer_keeps_their_photos_out_of_every_part(shared_data, tmp_p
     assert not theirs & set(in_domain)
     assert sorted(in_domain + split["held_out"]) == sorted(drawn)
     assert "held_out" in json.loads((run / "metrics.json").read_text())["leakage"]
+
+
+def test_colour_augmentation_turns_skin_tones_and_greys_a_tenth_of_the_photos():
+    """train --colour (tried on the leave-one-dataset-out folds, not shipped: letters card): other
+    hues and saturations, and about one photo in ten grey; without it, colours stay as they are."""
+    import tensorflow as tf
+
+    from training.train import augmenter
+
+    skin = np.zeros((400, 32, 32, 3), np.float32) + [200, 140, 110]  # one warm skin tone, every photo
+    plain = augmenter(0, flip=False)(tf.constant(skin), training=True).numpy()
+    coloured = augmenter(0, flip=False, colour=True)(tf.constant(skin), training=True).numpy()
+    hue = lambda images: cv2.cvtColor(images[:, 16, 16][None].clip(0, 255).astype(np.uint8), cv2.COLOR_RGB2HSV)[0, :, 0]
+    grey = lambda images: np.ptp(images[:, 16, 16], axis=1) < 1
+    assert not grey(plain).any() and np.ptp(hue(plain)) <= 2  # brightness and contrast keep the hue
+    assert 0.05 < grey(coloured).mean() < 0.16
+    assert np.ptp(hue(coloured[~grey(coloured)])) >= 10  # OpenCV hue is 0..180: ±18° is ±9
