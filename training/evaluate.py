@@ -107,6 +107,7 @@ class Recogniser:
         import keras
 
         from training import keypoints
+        from training.data import common_root
 
         folder = Path(folder)
         if (folder / "metadata.json").is_file():  # web/model/NAME: its Python twins are models/NAME*.keras
@@ -114,11 +115,10 @@ class Recogniser:
             self.labels, self.web_folder = metadata["labels"], folder
             image_path = ROOT / "models" / f"{folder.name}.keras"
             self.split_json = ROOT / "models" / f"{folder.name}.split.json"
-            # Its paths are relative to the training sets' common folder: the set itself if there was one.
+            # Its paths are relative to the training sets' common folder, as train wrote them.
             datasets = metadata.get("trained_on", {}).get("datasets", [])
-            self.data_root = Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data"))
-            if len(datasets) == 1:
-                self.data_root /= datasets[0]
+            data_dir = Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data"))
+            self.data_root = Path(common_root([data_dir / name for name in datasets])) if datasets else data_dir
             keypoints_path = ROOT / "models" / f"{folder.name}.keypoints.keras"
             fusion = metadata.get("keypoints", {})
         else:  # a run folder from training.train
