@@ -116,6 +116,22 @@ def test_crop_and_resize_takes_the_centre_square():
     assert np.allclose(out, 200)
 
 
+def test_a_small_hand_is_read_from_the_square_around_it():
+    image = np.zeros((480, 640, 3), np.uint8)
+    image[200:260, 600:640] = 200  # a hand 60 px tall at the right edge; the rest dark
+    points = np.zeros((21, 3))
+    points[:, 0] = np.linspace(600, 639, 21) / 640
+    points[:, 1] = np.linspace(200, 259, 21) / 480
+    left, top, side = data.hand_square(points, 640, 480)
+    assert side == round(59 / data.HAND_SHARE) and left + side == 640  # the hand fills HAND_SHARE, kept inside
+    assert top < 200 and top + side > 260
+    out = data.crop_and_resize(image, 60, (left, top, side))
+    assert 0.1 < (out > 100).mean() < 0.3  # 40×60 px of a 118 px square, not 1 % of the centre square
+    big = points.copy()
+    big[:, 1] = np.linspace(0.1, 0.9, 21)  # a hand 384 px tall: already fills over half the square
+    assert data.hand_square(big, 640, 480) == data.hand_square(None, 640, 480) == (80, 0, 480)
+
+
 def numbered_paths(per_class=200):
     return [f"/d/{c}/{c}{i}.jpg" for c in "AB" for i in range(per_class)], ["A"] * per_class + ["B"] * per_class
 

@@ -40,7 +40,8 @@ def browser_results(page, urls):
             canvas.width = bitmap.width; canvas.height = bitmap.height;
             canvas.getContext('2d').drawImage(bitmap, 0, 0);
             const result = await recogniser.recognise(canvas, { photo: true });
-            out.push({ points: result.hand && result.hand.points, label: result.top[0].label });
+            out.push({ points: result.hand && result.hand.points, label: result.top[0].label,
+                       square: result.square, imageLabel: result.imageLabel });
         }
         return out;
     }""", urls)
@@ -108,6 +109,60 @@ def test_normalisation_is_the_same_in_python_and_the_page(site, launch):
 
 
 
+def test_the_hand_square_is_the_same_in_python_and_the_page(site, launch):
+    rng = np.random.default_rng(2)
+    hands = []
+    for centre, spread in [(0.5, 0.05), (0.5, 0.3), (0.97, 0.05), (0.03, 0.1), (0.5, 0.2), (0.3, 0.12)]:
+        hands.append(rng.normal(centre, spread / 3, (21, 3)))  # small, large, at the edges
+    sizes = [[640, 480], [480, 640], [640, 480], [224, 224], [1920, 1080], [100, 100]]
+    page = open_page(launch(), site.url + "?backend=wasm")
+    browser = page.evaluate("""async ([hands, sizes]) => {
+        const { handSquare } = await import('./classifier.js');
+        return hands.map((points, i) => handSquare(points, ...sizes[i])).concat([handSquare(null, 640, 480)]);
+    }""", [[h.tolist() for h in hands], sizes])
+    python = [list(data.hand_square(h, *size)) for h, size in zip(hands, sizes)] + [list(data.hand_square(None, 640, 480))]
+    assert browser == python
+    zoomed = [square[2] < min(size) for square, size in zip(python, sizes)]
+    assert any(zoomed) and not all(zoomed), "these hands no longer test both the zoomed and the centre square"
+
+
+def test_a_hand_far_from_the_camera_is_read_from_the_square_around_it(photos, site, launch, tmp_path):
+    """A hand at a third of the frame's height (a phone at arm's length): the image model reads the
+    square around it (data.hand_square), far better than the centre square; the page does the same."""
+    tree, _, _ = photos
+    far = tmp_path / "far"
+    for path in sorted(tree.glob("*/*")):
+        (far / path.parent.name).mkdir(parents=True, exist_ok=True)
+        frame = camera_frame(data.load_image(path), scale=0.35)
+        cv2.imwrite(str(far / path.parent.name / f"{path.stem}.png"), frame[:, :, ::-1])
+    cache = extract_in_hands_venv(far, tmp_path / f"{cache_name(far)}.npz")
+    found = ~np.isnan(cache["points"][:, 0, 0])
+    assert found.mean() > 0.8
+    recogniser = evaluate.Recogniser(DIGITS)
+    paths, size = [far / p for p in cache["paths"]], recogniser.image.input_shape[1]
+    truth = np.array([recogniser.labels.index(str(p).split("/")[0]) for p in cache["paths"]])
+
+    def image_reading(hands):
+        images, _ = data.read_images(paths, size, hands=hands)
+        return recogniser.image.predict(images.astype("float32"), verbose=0).argmax(1)
+
+    centre, around_hand = image_reading(None), image_reading(cache["points"])
+    print(f"image model on {len(paths)} hands at 0.35 of the frame: centre square {np.mean(centre == truth):.0%}, "
+          f"square around the hand {np.mean(around_hand == truth):.0%}")
+    assert np.mean(around_hand == truth) >= np.mean(centre == truth) + 0.2
+
+    site.mount("/far/", far)
+    page = open_page(launch(), site.url + "?backend=wasm")
+    results = browser_results(page, [f"far/{p}" for p in cache["paths"]])
+    both = [i for i in np.flatnonzero(found) if results[i]["points"] is not None]
+    # The two detectors' points differ a little, so do the squares; the image model's reading hardly.
+    differences = [np.abs(np.subtract(results[i]["square"], data.hand_square(cache["points"][i], 640, 480))).max()
+                   / results[i]["square"][2] for i in both]
+    assert np.median(differences) <= 0.05, differences
+    agree = np.mean([recogniser.labels[around_hand[i]] == results[i]["imageLabel"] for i in both])
+    assert len(both) >= 0.8 * len(paths) and agree >= 0.9, agree
+
+
 @pytest.mark.parametrize("name", ["digits", "letters"])
 def test_the_page_keypoint_model_gives_the_keras_twins_probabilities(name, photos, site, launch):
     # The keypoint model computes its hand-shape features (joint angles, fingertip distances:
@@ -153,7 +208,7 @@ SMALL_SIDE, MARGIN = 240, 24  # the hand's photo: 240 px in the lower-right corn
 
 
 def small_off_centre(photo_rgb):
-    """The photo shrunk into the lower-right corner: mostly outside the square the image model crops."""
+    """The photo shrunk into the lower-right corner: mostly outside the frame's centre square."""
     frame = GREY.copy()
     top, left = 480 - SMALL_SIDE - MARGIN, 640 - SMALL_SIDE - MARGIN
     frame[top:top + SMALL_SIDE, left:left + SMALL_SIDE] = cv2.resize(photo_rgb, (SMALL_SIDE, SMALL_SIDE),
@@ -175,8 +230,9 @@ def camera_scenes(digits_test_split, tmp_path_factory):  # noqa: F811
 def test_camera_with_landmarks_on_types_a_small_off_centre_hand_and_nothing_for_an_empty_scene(
         camera_scenes, site, launch, tmp_path):
     # Empty grey scene (no hand: nothing may be typed), a 3 filling the frame, empty again (a release),
-    # a 7 small in the corner, where the centre crop the image model reads holds almost none of it: only
-    # the hand tracker, which looks at the whole frame, can read it. 4–6 s a scene: headless Chromium
+    # a 7 small in the corner, where the centre square holds almost none of it: the hand tracker, which
+    # looks at the whole frame, finds it, and the image model reads the square around it (data.hand_square).
+    # 4–6 s a scene: headless Chromium
     # runs MediaPipe on the CPU here (~0.05 s a frame), a phone's GPU in milliseconds.
     scenes = [(GREY, 4), (camera_scenes["3"], 5), (GREY, 3), (camera_scenes["7"], 6), (GREY, 4)]
     fps = 5

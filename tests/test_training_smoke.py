@@ -38,9 +38,10 @@ def test_conversion_writes_a_described_model_folder(smoke_model):
     assert not list(web_model.parent.glob(".smoke.*")), "a temporary folder was left behind"
 
 
-def page_probabilities(page, pixels):
-    """Run RGB pixels (H×W×3 uint8) through the page's own canvas -> preprocessing -> model path."""
-    return page.evaluate("""async ([b64, height, width]) => {
+def page_probabilities(page, pixels, square=None):
+    """Run RGB pixels (H×W×3 uint8) through the page's own canvas -> preprocessing -> model path
+    (square: [left, top, side] to read instead of the centre square)."""
+    return page.evaluate("""async ([b64, height, width, square]) => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const rgba = new Uint8ClampedArray(height * width * 4);
         for (let i = 0; i < height * width; i++) {
@@ -50,8 +51,8 @@ def page_probabilities(page, pixels):
         const canvas = document.createElement('canvas');
         canvas.width = width; canvas.height = height;
         canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
-        return await window.signcam.classifier.probabilities(canvas);
-    }""", [base64.b64encode(pixels.tobytes()).decode(), *pixels.shape[:2]])
+        return await window.signcam.classifier.probabilities(canvas, square);
+    }""", [base64.b64encode(pixels.tobytes()).decode(), *pixels.shape[:2], square])
 
 
 def test_python_and_browser_agree_on_the_same_pixels(smoke_model, shared_data, site, launch):
@@ -70,6 +71,11 @@ def test_python_and_browser_agree_on_the_same_pixels(smoke_model, shared_data, s
         got = np.array(page_probabilities(page, wide))
         assert got.argmax() == expected.argmax(), path
         assert np.abs(got - expected).max() < 1e-2, (path, np.abs(got - expected).max())
+        # A small hand's square (data.hand_square) instead of the centre one: the same crop both sides.
+        square = (45, 7, 61)
+        expected = model.predict(data.crop_and_resize(wide, 224, square)[None], verbose=0)[0]
+        got = np.array(page_probabilities(page, wide, list(square)))
+        assert np.abs(got - expected).max() < 1e-2, (path, square, np.abs(got - expected).max())
 
 
 def test_extra_data_joins_training_only(shared_data, tmp_path):

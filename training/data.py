@@ -3,8 +3,9 @@
 Two CSV layouts are read as well: Sign Language MNIST (`label,pixel1,...,pixel784`, one 28×28 grey photo a
 row, addressed as the path `FILE.csv#ROW`) and `filename,label` (photo files relative to the CSV's folder).
 
-The crop and resize here are the browser's (web/classifier.js): the centre square of the image,
-bilinear resize with half-pixel centres, no antialiasing. tests/test_parity.py holds them together.
+The crop and resize here are the browser's (web/classifier.js): the centre square of the image (or,
+for a small hand, the square around it: hand_square), bilinear resize with half-pixel centres, no
+antialiasing. tests/test_training_smoke.py and tests/test_hands.py hold the two together.
 """
 import csv
 import functools
@@ -31,6 +32,11 @@ SIGN_MNIST_LABELS = 26
 CSV_ROW = re.compile(r"^(.+\.csv)#(\d+)$", re.IGNORECASE)
 # The filename,label layout: the photo's column may have any of these names (first found wins).
 FILENAME_COLUMNS = ("filename", "file", "path", "image")
+# The image model learnt hands that fill half of the picture or more (the landmarks' box, its longer
+# side over the photo's: median 0.61 in the letters model's training photos, a quarter under 0.46).
+# Where a hand found fills less than this of the centre square (the camera further away), the image
+# model reads the square around the hand in which it does: hand_square.
+HAND_SHARE = 0.5
 
 
 class DatasetError(ValueError):
@@ -272,19 +278,39 @@ def load_image(path):
         return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
-def crop_and_resize(image, size):
-    """Centre square crop, then bilinear resize to size×size: float32 0..255, like the page."""
+def hand_square(points, width, height):
+    """(left, top, side) in pixels of the square of a width×height image the image model reads: the
+    centre square, unless a hand was found (points: MediaPipe's 21×3, x and y in 0..1 of the image;
+    None or NaN: no hand) that fills less than HAND_SHARE of it. Then the square around the hand's box in
+    which it fills HAND_SHARE, moved inside the image. web/classifier.js handSquare() is the same."""
+    side = min(width, height)
+    centre = ((width - side) // 2, (height - side) // 2, side)
+    if points is None or np.isnan(points[0][0]):
+        return centre
+    xy = np.asarray(points, np.float64)[:, :2] * (width, height)
+    (x0, y0), (x1, y1) = xy.min(0), xy.max(0)
+    zoomed = int(np.floor(max(x1 - x0, y1 - y0) / HAND_SHARE + 0.5))  # floor(v + 0.5): JS Math.round
+    if zoomed >= side or zoomed < 1:
+        return centre
+    left = int(np.floor((x0 + x1 - zoomed) / 2 + 0.5))
+    top = int(np.floor((y0 + y1 - zoomed) / 2 + 0.5))
+    return min(max(left, 0), width - zoomed), min(max(top, 0), height - zoomed), zoomed
+
+
+def crop_and_resize(image, size, square=None):
+    """A square (left, top, side; default: the centre square) of the image, bilinear resized to
+    size×size: float32 0..255, like the page."""
     import tensorflow as tf  # here, not at the top: the MediaPipe venv (training.landmarks) has no TensorFlow
 
     height, width = image.shape[:2]
-    side = min(height, width)
-    top, left = (height - side) // 2, (width - side) // 2
+    left, top, side = square or hand_square(None, width, height)
     square = tf.convert_to_tensor(image[top:top + side, left:left + side], tf.float32)
     return tf.image.resize(square, (size, size), method="bilinear", antialias=False).numpy()
 
 
-def read_images(paths, size):
-    """Decode, crop and resize photos. Returns (uint8 array, indices of the photos kept)."""
+def read_images(paths, size, hands=None):
+    """Decode, crop and resize photos. Returns (uint8 array, indices of the photos kept).
+    hands: each photo's landmarks (or None), to read a small hand's square (hand_square)."""
     images, kept, unreadable = [], [], []
     for i, path in enumerate(tqdm(paths, desc="reading photos", unit="img")):
         try:
@@ -295,7 +321,8 @@ def read_images(paths, size):
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
             unreadable.append(f"{path} ({type(error).__name__})")
             continue
-        images.append(np.round(crop_and_resize(pixels, size)).astype(np.uint8))
+        square = hand_square(hands[i], pixels.shape[1], pixels.shape[0]) if hands is not None else None
+        images.append(np.round(crop_and_resize(pixels, size, square)).astype(np.uint8))
         kept.append(i)
     if unreadable:
         warn_skipped(unreadable, "unreadable")

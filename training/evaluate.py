@@ -193,14 +193,14 @@ def python_predictions(recogniser, paths, data_dir, landmarks_dir=ROOT / "runs" 
     from training import data
     from training.keypoints import decide, normalise
 
-    size = recogniser.image.input_shape[1]
-    images, kept = data.read_images(paths, size)
+    # With a keypoint model the landmarks come first: a small hand's square is what the image model reads.
+    points, sizes = landmarks_for(data_dir, paths, landmarks_dir) if recogniser.keypoints is not None else (None, None)
+    images, kept = data.read_images(paths, recogniser.image.input_shape[1], hands=points)
     if len(kept) != len(paths):
         sys.exit("error: some photos could not be read (named above)")
     image_probs = recogniser.image.predict(images.astype("float32"), batch_size=64, verbose=0)
     out = {"image": image_probs.argmax(1)}
     if recogniser.keypoints is not None:
-        points, sizes = landmarks_for(data_dir, paths, landmarks_dir)
         found = ~np.isnan(points[:, 0, 0])
         features = np.zeros((len(paths), 63), np.float32)
         features[found] = normalise(points[found], sizes[found])
@@ -246,10 +246,13 @@ def browser_predictions(recogniser, paths, data_dir):
                     canvas.width = bitmap.width;
                     canvas.height = bitmap.height;
                     canvas.getContext('2d').drawImage(bitmap, 0, 0);
-                    const probabilities = await recogniser.image.probabilities(canvas);
-                    out.image.push(probabilities.indexOf(Math.max(...probabilities)));
-                    if (!recogniser.usesHands) continue;
+                    if (!recogniser.usesHands) {
+                        const probabilities = await recogniser.image.probabilities(canvas);
+                        out.image.push(probabilities.indexOf(Math.max(...probabilities)));
+                        continue;
+                    }
                     const result = await recogniser.recognise(canvas, { photo: true });
+                    out.image.push(index(result.imageLabel)); // a small hand's square, as fused reads it
                     out.fused.push(index(result.top[0].label));
                     out.found.push(result.hand !== null);
                     out.keypoints.push(result.hand ? index(result.keypointLabel) : -1);

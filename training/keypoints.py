@@ -291,9 +291,11 @@ def choose_no_hand_bar(image_probs, found, y, classes):
     return float(NO_HAND_BARS[best[-1]]), dict(zip(map(float, NO_HAND_BARS), scores.tolist()))
 
 
-def model_photos(model, data_root, paths):
-    """The photos as the image model reads them: centre square, resized (uint8)."""
-    images, kept = read_images([Path(data_root) / p for p in paths], model.input_shape[1])
+def model_photos(model, data_root, paths, table):
+    """The photos as the image model reads them beside the keypoint model: the centre square, or a
+    small hand's square (data.hand_square, from the landmark table), resized (uint8)."""
+    images, kept = read_images([Path(data_root) / p for p in paths], model.input_shape[1],
+                               hands=[table[p][0] for p in paths])
     assert len(kept) == len(paths), "photos became unreadable since training"
     return images
 
@@ -302,8 +304,8 @@ def predict_photos(model, images):
     return model.predict(images.astype("float32"), batch_size=64, verbose=0)
 
 
-def image_probabilities(model, data_root, paths):
-    return predict_photos(model, model_photos(model, data_root, paths))
+def image_probabilities(model, data_root, paths, table):
+    return predict_photos(model, model_photos(model, data_root, paths, table))
 
 
 def main(argv=None):
@@ -348,8 +350,8 @@ def main(argv=None):
     model = train_ensemble(x_train[f_train], y_train[f_train], x_val[f_val], y_val[f_val], len(classes),
                            seeds=args.seeds, verbose=2)
     image_model = keras.models.load_model(run / "model.keras", compile=False)
-    test_photos = model_photos(image_model, split["data_root"], split["test"])  # read once: as they are, and mirrored
-    probs = {"val": (model.predict(x_val, verbose=0), image_probabilities(image_model, split["data_root"], split["val"])),
+    test_photos = model_photos(image_model, split["data_root"], split["test"], table)  # read once: as they are, and mirrored
+    probs = {"val": (model.predict(x_val, verbose=0), image_probabilities(image_model, split["data_root"], split["val"], table)),
              "test": (model.predict(x_test, verbose=0), predict_photos(image_model, test_photos))}
     weight, val_scores = choose_weight(*probs["val"], f_val, y_val, classes)
     bar, val_bar_scores = choose_no_hand_bar(probs["val"][1], f_val, y_val, classes)
@@ -373,7 +375,7 @@ def main(argv=None):
     report["test_mirrored"] = scores(kp_mirrored, img_mirrored, f_mirrored, y_test, weight, classes, bar)
     if "held_out" in split:  # a person no photo of train, val or test shows (train --hold-out-signer)
         paths, x_held, f_held, y_held = split_part(split, table, "held_out")
-        kp, img = model.predict(x_held, verbose=0), image_probabilities(image_model, split["data_root"], paths)
+        kp, img = model.predict(x_held, verbose=0), image_probabilities(image_model, split["data_root"], paths, table)
         report["held_out"] = {
             "signer": split["held_out_signer"], "n": len(paths), "hands_found": float(f_held.mean()),
             **scores(kp, img, f_held, y_held, weight, classes, bar),

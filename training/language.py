@@ -156,7 +156,7 @@ def in_domain_fold(run="runs/letters", landmarks="runs/landmarks"):
     split = json.loads((run / "split.json").read_text())
     table = load_landmarks(landmarks, [Path(d).name for d in split["data"]])
     paths, features, found, y = split_part(split, table, "test")
-    image = image_probabilities(keras.models.load_model(run / "model.keras", compile=False), split["data_root"], paths)
+    image = image_probabilities(keras.models.load_model(run / "model.keras", compile=False), split["data_root"], paths, table)
     chosen = json.loads((run / "keypoints.json").read_text())
     return dict(keypoints=load_model(run / "keypoints.keras").predict(features, verbose=0), image=image, found=found,
                 y=y, classes=np.array(split["classes"]), weight=chosen["fusion_image_weight"],

@@ -113,7 +113,8 @@ def main(argv=None):
             image_labels = image_split["classes"]
             remap = np.array([image_labels.index(c) for c in classes])  # same label order as the keypoints
             folder = Path(args.data) / LETTER_SETS[held_out][1]
-            test_image = image_probabilities(image_model, folder, test_paths)[:, remap]
+            test_table = load_landmarks(args.landmarks, [LETTER_SETS[held_out][0]])
+            test_image = image_probabilities(image_model, folder, test_paths, test_table)[:, remap]
             # The fusion weight comes from the image run's own val photos, never from the held-out set.
             # Only sets with a landmark cache (asl-alphabet-64's train/ has none); covered() then
             # leaves the others' val photos out of the choice.
@@ -123,7 +124,7 @@ def main(argv=None):
             val_paths = covered(image_split["val"], val_table)
             val_labels = np.array([classes.index(data.canonical_label(Path(p).parent.name)) for p in val_paths])
             val_x, val_found = features_for(val_paths, val_table)
-            val_image = image_probabilities(image_model, image_split["data_root"], val_paths)[:, remap]
+            val_image = image_probabilities(image_model, image_split["data_root"], val_paths, val_table)[:, remap]
             weight, _ = choose_weight(model.predict(val_x, verbose=0), val_image, val_found, val_labels, classes)
             bar, _ = choose_no_hand_bar(val_image, val_found, val_labels, classes)
             fused = decide(keypoint_probs, test_image, test_found, weight, classes, bar)

@@ -152,9 +152,9 @@ async function loop(id = chain) {
     canvas.getContext('2d', { willReadFrequently: true }).drawImage(video, 0, 0);
     const result = await recogniser.recognise(canvas, { topk: TOP_K, prior: spellingPrior() });
     if (!running || id !== chain) return;
-    const { top: results, recogniser: decidedBy, hand } = result;
+    const { top: results, recogniser: decidedBy, hand, square } = result;
     showTop(results);
-    drawHand(ui.overlay, hand, canvas.width, canvas.height);
+    drawHand(ui.overlay, hand, canvas.width, canvas.height, square);
     ui.decidedBy.textContent = decidedBy;
     if (teaching.onFrame(result, performance.now())) transcript.teaching(); // a sign shown to teach is not typed
     else transcript.update(results[0], performance.now());

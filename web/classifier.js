@@ -2,9 +2,9 @@
 // A model folder holds model.json + weight shards (a TF.js graph model) and metadata.json,
 // which says the labels in output order and how to prepare pixels for it.
 //
-// Preprocessing must match training/data.py exactly: centre square crop, bilinear resize with
-// half-pixel centres and no antialiasing, raw 0..255 RGB (the model scales to [-1, 1] itself).
-// tests/test_parity.py compares the two on the same pixels.
+// Preprocessing must match training/data.py exactly: centre square crop (or a small hand's square:
+// handSquare), bilinear resize with half-pixel centres and no antialiasing, raw 0..255 RGB (the model
+// scales to [-1, 1] itself). tests/test_training_smoke.py compares the two on the same pixels.
 
 const tf = window.tf;
 
@@ -93,30 +93,51 @@ export async function load(folderUrl) {
   return classifier;
 }
 
-/** Centre square crop of any image source, resized to size×size: a float32 [1, size, size, 3] tensor. */
-export function toModelInput(source, size) {
+// The image model learnt hands that fill half of the picture or more; a hand found that fills less of
+// the centre square (the camera further away) is read from the square around it: training/data.py.
+export const HAND_SHARE = 0.5;
+
+/** [left, top, side] in pixels of the square the image model reads (training/data.py hand_square):
+ *  the centre square, or where a hand (21 × [x, y, z] in 0..1; null: none) fills less than HAND_SHARE
+ *  of it, the square around the hand's box in which it does, moved inside the image. */
+export function handSquare(points, width, height) {
+  const side = Math.min(width, height);
+  const centre = [Math.floor((width - side) / 2), Math.floor((height - side) / 2), side];
+  if (!points) return centre;
+  const xs = points.map(([x]) => x * width), ys = points.map(([, y]) => y * height);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const zoomed = Math.floor(Math.max(x1 - x0, y1 - y0) / HAND_SHARE + 0.5);
+  if (zoomed >= side || zoomed < 1) return centre;
+  const clamp = (value, most) => Math.min(Math.max(value, 0), most);
+  return [clamp(Math.floor((x0 + x1 - zoomed) / 2 + 0.5), width - zoomed),
+    clamp(Math.floor((y0 + y1 - zoomed) / 2 + 0.5), height - zoomed), zoomed];
+}
+
+/** A square [left, top, side] (default: the centre square) of any image source, resized to
+ *  size×size: a float32 [1, size, size, 3] tensor. */
+export function toModelInput(source, size, square = null) {
   return tf.tidy(() => {
-    const square = source instanceof tf.Tensor ? centreSquareOfTensor(source)
-      : source instanceof ImageData ? centreSquareOfTensor(tf.browser.fromPixels(source)) // no drawImage for these
-        : centreSquarePixels(source);
-    return tf.image.resizeBilinear(square.toFloat(), [size, size], false, true).expandDims(0);
+    const pixels = source instanceof tf.Tensor ? squareOfTensor(source, square)
+      : source instanceof ImageData ? squareOfTensor(tf.browser.fromPixels(source), square) // no drawImage for these
+        : squarePixels(source, square);
+    return tf.image.resizeBilinear(pixels.toFloat(), [size, size], false, true).expandDims(0);
   });
 }
 
-function centreSquareOfTensor(pixels) {
+function squareOfTensor(pixels, square) {
   const [height, width] = pixels.shape;
-  const side = Math.min(height, width);
-  return pixels.slice([Math.floor((height - side) / 2), Math.floor((width - side) / 2), 0], [side, side, 3]);
+  const [left, top, side] = square ?? handSquare(null, width, height);
+  return pixels.slice([top, left, 0], [side, side, 3]);
 }
 
 // The crop is done by the canvas, not by tf.slice: a 1:1 drawImage copies pixels exactly, and on
 // the wasm backend slicing a 640×480 frame took longer than the model itself (3.6× faster this
 // way, same numbers; see `make bench`).
 let scratch = null;
-function centreSquarePixels(source) {
+function squarePixels(source, square) {
   const width = source.videoWidth || source.naturalWidth || source.width;
   const height = source.videoHeight || source.naturalHeight || source.height;
-  const side = Math.min(width, height);
+  const [left, top, side] = square ?? handSquare(null, width, height);
   scratch ??= document.createElement('canvas');
   if (scratch.width !== side || scratch.height !== side) {
     scratch.width = side;
@@ -124,7 +145,7 @@ function centreSquarePixels(source) {
   }
   const context = scratch.getContext('2d', { willReadFrequently: true });
   context.globalCompositeOperation = 'copy'; // transparent pixels replace the last frame, never blend with it
-  context.drawImage(source, Math.floor((width - side) / 2), Math.floor((height - side) / 2), side, side, 0, 0, side, side);
+  context.drawImage(source, left, top, side, side, 0, 0, side, side);
   return tf.browser.fromPixels(scratch);
 }
 
@@ -138,8 +159,8 @@ class Classifier {
 
   /** Probabilities for every label, in metadata order. The read-back is asynchronous, so on a GPU the
    * page stays responsive while the model runs (the live loop uses this). */
-  async probabilities(source) {
-    const probabilities = tf.tidy(() => this.model.predict(toModelInput(source, this.size)));
+  async probabilities(source, square = null) {
+    const probabilities = tf.tidy(() => this.model.predict(toModelInput(source, this.size, square)));
     const values = await probabilities.data();
     probabilities.dispose();
     return Array.from(values);

@@ -7,7 +7,7 @@
 // model of English (language.js), given the text typed so far, multiplies into the result last.
 // A model folder without keypoints/ (or landmarks turned off) uses the image model alone.
 
-import { load, ModelError } from './classifier.js';
+import { handSquare, load, ModelError } from './classifier.js';
 import { createHandTracker, normalise } from './hands.js';
 import { GAMMA } from './personal.js';
 import { rerank } from './language.js';
@@ -79,7 +79,10 @@ class Recogniser {
     const width = source.videoWidth || source.width, height = source.videoHeight || source.height;
     const hand = this.tracker
       ? await (photo ? this.tracker.detectPhoto(source) : this.tracker.detect(source)) : null;
-    const imageProbabilities = await this.image.probabilities(source);
+    // A hand far from the camera: the image model reads the square around it (classifier.js).
+    const square = hand ? handSquare(hand.points, width, height) : null;
+    const imageProbabilities = await this.image.probabilities(source, square);
+    const imageLabel = this.labels[argmax(imageProbabilities)];
     if (!this.tracker) {
       return { ...read(imageProbabilities, 'image'), hand: null };
     }
@@ -100,7 +103,7 @@ class Recogniser {
     const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
     return {
       ...read(fused, own ? 'hand shape (and your signs) + image' : 'hand shape + image'),
-      hand, features, keypointLabel,
+      hand, features, keypointLabel, imageLabel, square,
     };
   }
 }
