@@ -25,7 +25,7 @@ from pathlib import Path
 
 import cv2
 
-from training.data import IMAGE_EXTENSIONS, SPECIAL_CLASSES, canonical_label
+from training.data import IMAGE_EXTENSIONS, SPECIAL_CLASSES, canonical_label, hand_square
 from training.files import replacing
 
 WINDOW = "SignCam collect"
@@ -83,14 +83,12 @@ def open_capture(camera):
 
 
 def centre_square(frame):
-    """(top, left, side) of the centre square, the crop of training/data.py's crop_and_resize."""
-    height, width = frame.shape[:2]
-    side = min(height, width)
-    return (height - side) // 2, (width - side) // 2, side
+    """(left, top, side) of the centre square: the crop of training/data.py's crop_and_resize."""
+    return hand_square(None, frame.shape[1], frame.shape[0])
 
 
 def crop(frame, size):
-    top, left, side = centre_square(frame)
+    left, top, side = centre_square(frame)
     # INTER_AREA averages the pixels it shrinks, so fine detail does not alias.
     return cv2.resize(frame[top:top + side, left:left + side], (size, size), interpolation=cv2.INTER_AREA)
 
@@ -153,7 +151,7 @@ def frame_time_ms(capture, is_file, frames_read, fps):
 def preview(frame, label, saved, auto, every):
     """A copy of frame with the crop box and a status line; the frame itself stays clean for saving."""
     shown = frame.copy()
-    top, left, side = centre_square(shown)
+    left, top, side = centre_square(shown)
     cv2.rectangle(shown, (left, top), (left + side - 1, top + side - 1), BOX_COLOUR, 2)
     status = f"{label}  saved {saved}  auto {'every ' + str(every) + ' ms' if auto else 'off'}"
     for colour, thickness in (((0, 0, 0), 4), ((255, 255, 255), 1)):  # outlined, readable on any background
