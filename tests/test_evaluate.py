@@ -40,6 +40,24 @@ def test_python_and_browser_evaluation_agree_on_held_out_photos(digits_test_spli
     assert python["image"]["accuracy"] >= 0.9
 
 
+def test_the_browsers_image_column_is_the_image_models_reading_where_no_hand_is_found(shared_data, tmp_path, capsys):
+    """Closed fists at 64×64 px (asl-alphabet-64's M and N): MediaPipe misses most of them, so the page
+    decides by the image model alone; `--browser` must still report the image model's own reading."""
+    for letter in ("M", "N"):
+        (tmp_path / letter).mkdir()
+        for photo in sorted((shared_data / "asl-alphabet-64" / "test" / letter).iterdir())[::3]:
+            (tmp_path / letter / photo.name).symlink_to(photo)
+    runs = {}
+    for runtime in ("python", "browser"):
+        evaluate.main(["--model", str(WEB / "model" / "letters"), "--data", str(tmp_path)]
+                      + (["--browser"] if runtime == "browser" else []))
+        runs[runtime] = last_json(capsys)
+    print({runtime: (r["n"], r["hands_found"], r["image"]["accuracy"]) for runtime, r in runs.items()})
+    assert runs["browser"]["hands_found"] <= 0.6  # most photos take the no-hand path
+    image = [runs[runtime]["image"]["accuracy"] for runtime in runs]
+    assert image[0] >= 0.5 and abs(image[0] - image[1]) <= 2 / runs["python"]["n"]
+
+
 def test_landmarks_come_from_the_folders_cache_where_it_has_them_and_are_found_now_elsewhere(shared_data, tmp_path):
     folder = tmp_path / "asl-alphabet-64" / "test"  # cached as asl-alphabet-64-test.npz, as make landmarks names it
     for letter in ("B", "C"):

@@ -35,22 +35,21 @@ LETTER_SETS = {
 
 
 def cache_rows(cache_dir, cache_name):
-    """(relative paths, labels, features, found) for one landmark cache."""
-    stored = np.load(Path(cache_dir) / f"{cache_name}.npz")
-    paths = [str(p) for p in stored["paths"]]
+    """(relative paths, labels, features, found, {path: (points, size)}) for one landmark cache."""
     table = load_landmarks(cache_dir, [cache_name])
+    paths = list(table)  # the cache's order
     features, found = features_for(paths, table)
     labels = [data.canonical_label(Path(p).parent.name) for p in paths]
-    return paths, labels, features, found
+    return paths, labels, features, found, table
 
 
 def training_rows(cache_dir, name, tested_rows):
     """A set's own cache_rows (tested_rows) and its extra caches' (whose paths get the cache's name)."""
     tested_on, _, extra = LETTER_SETS[name]
-    rows = [tested_rows]
+    rows = [tested_rows[:4]]
     for cache_name in extra:
         if (Path(cache_dir) / f"{cache_name}.npz").is_file():
-            paths, labels, features, found = cache_rows(cache_dir, cache_name)
+            paths, labels, features, found, _ = cache_rows(cache_dir, cache_name)
             rows.append(([f"{cache_name}/{p}" for p in paths], labels, features, found))
         else:
             print(f"note: no {cache_dir}/{cache_name}.npz: {name} trains on its {tested_on} landmarks alone")
@@ -99,7 +98,7 @@ def main(argv=None):
         train, val = train[found[train]], val[found[val]]
         model = train_ensemble(x[train], y[train], x[val], y[val], len(classes), seeds=args.seeds)
 
-        test_paths, test_labels, test_x, test_found = tests[held_out]
+        test_paths, test_labels, test_x, test_found, test_table = tests[held_out]
         y_test = np.array([classes.index(label) for label in test_labels])
         keypoint_probs = model.predict(test_x, batch_size=512, verbose=0)
         result = {"trained_on": train_sets, "n_test": len(y_test), "hands_found": float(test_found.mean()),
@@ -113,7 +112,6 @@ def main(argv=None):
             image_labels = image_split["classes"]
             remap = np.array([image_labels.index(c) for c in classes])  # same label order as the keypoints
             folder = Path(args.data) / LETTER_SETS[held_out][1]
-            test_table = load_landmarks(args.landmarks, [LETTER_SETS[held_out][0]])
             test_image = image_probabilities(image_model, folder, test_paths, test_table)[:, remap]
             # The fusion weight comes from the image run's own val photos, never from the held-out set.
             # Only sets with a landmark cache (asl-alphabet-64's train/ has none); covered() then

@@ -82,16 +82,16 @@ class Recogniser {
     // A hand far from the camera: the image model reads the square around it (classifier.js).
     const square = hand ? handSquare(hand.points, width, height) : null;
     const imageProbabilities = await this.image.probabilities(source, square);
-    const imageLabel = this.labels[argmax(imageProbabilities)];
     if (!this.tracker) {
       return { ...read(imageProbabilities, 'image'), hand: null };
     }
+    const imageLabel = this.labels[argmax(imageProbabilities)]; // what the image model alone read
     if (!hand) {
       const sure = Math.max(...imageProbabilities);
       if (sure >= this.minImageConfidence) {
-        return { ...read(imageProbabilities, 'image (no hand found)'), hand };
+        return { ...read(imageProbabilities, 'image (no hand found)'), hand, imageLabel };
       }
-      return { top: [{ label: NOTHING, probability: 1 - sure }], recogniser: 'no hand', hand };
+      return { top: [{ label: NOTHING, probability: 1 - sure }], recogniser: 'no hand', hand, imageLabel };
     }
     const features = normalise(hand.points, width, height);
     const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])));
