@@ -41,8 +41,9 @@ def test_python_and_browser_evaluation_agree_on_held_out_photos(digits_test_spli
 
 
 def test_the_browsers_image_column_is_the_image_models_reading_where_no_hand_is_found(shared_data, tmp_path, capsys):
-    """Closed fists at 64×64 px (asl-alphabet-64's M and N): MediaPipe misses most of them, so the page
-    decides by the image model alone; `--browser` must still report the image model's own reading."""
+    """Closed fists at 64×64 px (asl-alphabet-64's M and N): MediaPipe misses about 40 % of them even
+    with each photo read twice, so there the page decides by the image model alone; `--browser` must
+    still report the image model's own reading."""
     for letter in ("M", "N"):
         (tmp_path / letter).mkdir()
         for photo in sorted((shared_data / "asl-alphabet-64" / "test" / letter).iterdir())[::3]:
@@ -53,7 +54,7 @@ def test_the_browsers_image_column_is_the_image_models_reading_where_no_hand_is_
                       + (["--browser"] if runtime == "browser" else []))
         runs[runtime] = last_json(capsys)
     print({runtime: (r["n"], r["hands_found"], r["image"]["accuracy"]) for runtime, r in runs.items()})
-    assert runs["browser"]["hands_found"] <= 0.6  # most photos take the no-hand path
+    assert runs["browser"]["hands_found"] <= 2 / 3  # a third or more of the photos take the no-hand path
     image = [runs[runtime]["image"]["accuracy"] for runtime in runs]
     assert image[0] >= 0.5 and abs(image[0] - image[1]) <= 2 / runs["python"]["n"]
 
@@ -68,19 +69,27 @@ def test_landmarks_come_from_the_folders_cache_where_it_has_them_and_are_found_n
     cache = tmp_path / "landmarks" / "asl-alphabet-64-test.npz"
     cache.parent.mkdir()
     marked = np.full((2, 21, 3), 0.25, np.float32)  # not what MediaPipe finds: proves the cache was read
-    np.savez(cache, paths=np.array([f"{p.parent.name}/{p.name}" for p in paths]), points=marked, size=np.array([[64, 64]] * 2))
-    points, sizes = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
-    assert np.array_equal(points, marked) and sizes.tolist() == [[64, 64]] * 2
+    room = marked + 0.1
+    np.savez(cache, paths=np.array([f"{p.parent.name}/{p.name}" for p in paths]), points=marked, size=np.array([[64, 64]] * 2),
+             room_points=room)
+    points, sizes, with_room = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
+    assert np.array_equal(points, marked) and np.array_equal(with_room, room) and sizes.tolist() == [[64, 64]] * 2
 
     # A cache made with --every 2 lacks the second photo: it alone is found now in .venv-hands.
-    np.savez(cache, paths=np.array([f"B/{paths[0].name}"]), points=marked[:1], size=np.array([[64, 64]]))
-    points, sizes = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
-    assert np.array_equal(points[0], marked[0]) and sizes.tolist() == [[64, 64]] * 2
-    assert not np.any(points[1] == 0.25)
-    # No cache at all: both found now, as a real one would have them.
+    np.savez(cache, paths=np.array([f"B/{paths[0].name}"]), points=marked[:1], size=np.array([[64, 64]]), room_points=room[:1])
+    points, sizes, with_room = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
+    assert np.array_equal(points[0], marked[0]) and np.array_equal(with_room[0], room[0]) and sizes.tolist() == [[64, 64]] * 2
+    assert not np.any(points[1] == 0.25) and not np.any(with_room[1] == 0.35)
+    # No cache at all, or one made before photos were read twice (no room_points): both found now,
+    # as a real one would have them.
+    np.savez(cache, paths=np.array([f"{p.parent.name}/{p.name}" for p in paths]), points=marked, size=np.array([[64, 64]] * 2))
+    old_cache, _, old_room = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
     cache.unlink()
-    found_now, _ = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
+    found_now, _, room_now = evaluate.landmarks_for(folder, paths, cache_dir=cache.parent)
     np.testing.assert_array_equal(found_now[1], points[1])
+    np.testing.assert_array_equal(room_now[1], with_room[1])
+    np.testing.assert_array_equal(old_cache, found_now)
+    np.testing.assert_array_equal(old_room, room_now)
 
 
 def test_macro_f1_counts_the_classes_shown_or_predicted_not_every_class_of_the_model():

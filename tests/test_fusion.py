@@ -49,3 +49,19 @@ def test_the_no_hand_bar_is_chosen_on_the_photos_without_a_hand_and_leans_high()
     assert bar == 0.6 and right[0.6] == 3 and right[0.55] == right[0.65] == 2
     # A val split where every hand was found says nothing about the bar: the highest is kept.
     assert keypoints.choose_no_hand_bar(image, np.ones(4, bool), y, CLASSES)[0] == keypoints.NO_HAND_BARS.max()
+
+
+def test_a_photo_read_twice_counts_both_readings_where_both_found_a_hand():
+    # Photo 1: as it is, torn between M and N (a close-up fist); with room, sure of M. Photo 2: only the
+    # reading with room found a hand. Photo 3: only the photo as it is. Photo 4: neither.
+    as_is = np.concatenate([probs(M=0.45, N=0.55), probs(M=1.0), probs(O=0.9, M=0.1), probs(M=1.0)])
+    room = np.concatenate([probs(M=0.9, N=0.1), probs(N=0.7, O=0.3), probs(M=1.0), probs(M=1.0)])
+    combined, found = keypoints.combine_readings(as_is, np.array([True, False, True, False]),
+                                                 room, np.array([True, True, False, False]))
+    assert found.tolist() == [True, True, True, False]
+    expected = np.sqrt(as_is[0] * room[0])  # the geometric mean: a product of experts, as fuse()
+    np.testing.assert_allclose(combined[0], expected / expected.sum())
+    assert CLASSES[combined[0].argmax()] == "M"  # M: sqrt(0.45 × 0.9) = 0.64 > N: sqrt(0.55 × 0.1) = 0.23
+    np.testing.assert_allclose(combined[1], room[1])
+    np.testing.assert_allclose(combined[2], as_is[2])
+    np.testing.assert_allclose(combined.sum(1)[:3], 1.0, rtol=1e-6)

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, WEB, camera_frame, frames_read_right, open_page
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
 from training import data, evaluate
-from training.keypoints import fuse, load_model, normalise
+from training.keypoints import combine_readings, fuse, load_model, normalise
 from training.landmarks import cache_name, extract_in_hands_venv
 
 DIGITS = WEB / "model" / "digits"
@@ -40,8 +40,8 @@ def browser_results(page, urls):
             canvas.width = bitmap.width; canvas.height = bitmap.height;
             canvas.getContext('2d').drawImage(bitmap, 0, 0);
             const result = await recogniser.recognise(canvas, { photo: true });
-            out.push({ points: result.hand && result.hand.points, label: result.top[0].label,
-                       square: result.square, imageLabel: result.imageLabel });
+            out.push({ points: result.hand && result.hand.points, readings: result.hand ? result.hand.readings : [null, null],
+                       label: result.top[0].label, square: result.square, imageLabel: result.imageLabel });
         }
         return out;
     }""", urls)
@@ -54,14 +54,21 @@ def test_browser_landmarks_and_fused_decisions_match_python(photos, site, launch
     page = open_page(launch(), site.url + "?backend=wasm")
     results = browser_results(page, [f"photos/{p}" for p in cache["paths"]])
 
-    found_python = ~np.isnan(cache["points"][:, 0, 0])
+    # Each photo is read twice (training.landmarks.read_photo, hands.js detectPhoto): both readings agree.
+    for reading, key in enumerate(("points", "room_points")):
+        found_python = ~np.isnan(cache[key][:, 0, 0])
+        found_browser = np.array([r["readings"][reading] is not None for r in results])
+        assert found_python.mean() > 0.8 and (found_python == found_browser).mean() >= 0.9, key
+        both = found_python & found_browser
+        distances = [np.linalg.norm(cache[key][i][:, :2] - np.array(results[i]["readings"][reading])[:, :2], axis=1).mean()
+                     for i in np.flatnonzero(both)]
+        print(f"landmarks, {key}: {both.sum()} photos, mean point distance {np.mean(distances):.4f} of the image side")
+        assert np.mean(distances) < 0.02, key
+    # The hand the page draws and squares is the first reading that found one.
+    first = [r["readings"][0] if r["readings"][0] is not None else r["readings"][1] for r in results]
+    assert all(f == r["points"] for f, r in zip(first, results))
+    found_python = ~np.isnan(cache["points"][:, 0, 0]) | ~np.isnan(cache["room_points"][:, 0, 0])
     found_browser = np.array([r["points"] is not None for r in results])
-    assert found_python.mean() > 0.8 and (found_python == found_browser).mean() >= 0.9
-    both = found_python & found_browser
-    distances = [np.linalg.norm(cache["points"][i][:, :2] - np.array(results[i]["points"])[:, :2], axis=1).mean()
-                 for i in np.flatnonzero(both)]
-    print(f"landmarks: {both.sum()} photos, mean point distance {np.mean(distances):.4f} of the image side")
-    assert np.mean(distances) < 0.02
 
     # The fused decision in Python (training.evaluate), from the same landmarks and the Keras twins.
     recogniser = evaluate.Recogniser(DIGITS)
@@ -94,6 +101,21 @@ def test_fusion_is_the_same_in_python_and_the_page(site, launch):
     np.testing.assert_allclose(np.array(browser), python, atol=1e-6)
     assert (python.argmax(1) != (keypoint_probs + np.array(weights)[:, None] * image_probs).argmax(1)).any(), \
         "these inputs no longer tell a product from a sum"
+
+
+def test_a_photo_read_twice_is_combined_the_same_in_python_and_the_page(site, launch):
+    rng = np.random.default_rng(1)
+    as_is, room = rng.dirichlet(np.full(29, 0.2), (2, 12)).astype(np.float32)
+    found_as_is = np.array([True] * 8 + [False] * 4)
+    found_room = np.array([True] * 4 + [False] * 4 + [True] * 4)
+    page = open_page(launch(), site.url + "?backend=wasm")
+    browser = page.evaluate("""async ([asIs, room, foundAsIs, foundRoom]) => {
+        const { combineReadings } = await import('./recogniser.js');
+        return asIs.map((a, i) => Array.from(combineReadings([foundAsIs[i] ? a : null, foundRoom[i] ? room[i] : null].filter(Boolean))));
+    }""", [as_is.tolist(), room.tolist(), found_as_is.tolist(), found_room.tolist()])
+    python, _ = combine_readings(as_is, found_as_is, room, found_room)
+    np.testing.assert_allclose(np.array(browser), python, atol=1e-6)
+    assert (python[:4].argmax(1) != as_is[:4].argmax(1)).any(), "these inputs no longer tell the readings apart"
 
 
 def test_normalisation_is_the_same_in_python_and_the_page(site, launch):

@@ -68,6 +68,14 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     assert sum(row["n"] for row in held_out["per_class"].values()) == len(held)
     assert held_out["fused"] > 0.3 and held_out["keypoints"] > 0.3  # students never seen; chance 0.1
 
+    # --score-only scores the same keypoint model again, without training or rewriting it: the same numbers.
+    trained = (run / "keypoints.keras").read_bytes()
+    keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks), "--score-only"])
+    again = json.loads((run / "keypoints.json").read_text())
+    assert (run / "keypoints.keras").read_bytes() == trained
+    for key in ("fusion_image_weight", "test", "held_out", "test_mirrored"):
+        assert again[key] == report[key], key
+
     # training.evaluate --part held_out scores the same photos with the same models and rule, so the same numbers.
     capsys.readouterr()
     evaluate.main(["--model", str(run), "--part", "held_out", "--landmarks", str(landmarks)])
@@ -89,10 +97,20 @@ def test_augmentation_mirrors_about_half_the_hands_and_keeps_their_size():
 
 def test_mirrored_landmarks_are_the_flipped_photos_points():
     points = np.random.default_rng(0).uniform(0, 1, (21, 3)).astype(np.float32)
-    flipped = keypoints.mirrored({"A/1.jpg": (points, np.array([640, 480])), "A/2.jpg": (None, np.array([9, 9]))})
-    np.testing.assert_allclose(flipped["A/1.jpg"][0][:, 0], 1 - points[:, 0])
-    np.testing.assert_allclose(flipped["A/1.jpg"][0][:, 1:], points[:, 1:])
-    assert flipped["A/2.jpg"][0] is None
+    room = points * 0.9 + 0.05
+    flipped = keypoints.mirrored({"A/1.jpg": (points, np.array([640, 480]), room),
+                                  "A/2.jpg": (None, np.array([9, 9]), None)})
+    for reading, before in ((0, points), (2, room)):  # both readings of the photo
+        np.testing.assert_allclose(flipped["A/1.jpg"][reading][:, 0], 1 - before[:, 0])
+        np.testing.assert_allclose(flipped["A/1.jpg"][reading][:, 1:], before[:, 1:])
+    assert flipped["A/2.jpg"][0] is None and flipped["A/2.jpg"][2] is None
+
+
+def test_a_landmark_cache_made_before_photos_were_read_twice_is_named(tmp_path):
+    np.savez(tmp_path / "old.npz", paths=np.array(["A/1.jpg"]), points=np.zeros((1, 21, 3), np.float32),
+             size=np.array([[64, 64]]))
+    with pytest.raises(SystemExit, match="old.npz was made before photos were read twice"):
+        keypoints.load_landmarks(tmp_path, ["old"])
 
 
 def test_keypoint_training_names_a_missing_landmark_cache(smoke_model, tmp_path):

@@ -164,26 +164,29 @@ def split_photos(recogniser, part):
 
 
 def landmarks_for(data_dir, paths, cache_dir=ROOT / "runs" / "landmarks"):
-    """MediaPipe landmarks for these photos: from the folder's cache (`make landmarks`) where it has
-    them, the others found now in .venv-hands. Returns (points N×21×3 with NaN, sizes N×2)."""
+    """MediaPipe landmarks for these photos, both readings (training.landmarks.read_photo): from the
+    folder's cache (`make landmarks`) where it has them, the others found now in .venv-hands.
+    Returns (points N×21×3 with NaN, sizes N×2, points read with room N×21×3 with NaN)."""
     import tempfile
 
     from training.landmarks import cache_name, extract_in_hands_venv
 
     keys = [str(Path(p).relative_to(data_dir)) for p in paths]
     points, sizes = np.full((len(paths), 21, 3), np.nan, np.float32), np.zeros((len(paths), 2), np.int32)
+    room = points.copy()
     cache = Path(cache_dir) / f"{cache_name(data_dir)}.npz"
     stored = np.load(cache) if cache.is_file() else {"paths": []}
-    index = {str(p): i for i, p in enumerate(stored["paths"])}
+    # A cache made before photos were read twice lacks room_points: its photos are read now.
+    index = {str(p): i for i, p in enumerate(stored["paths"])} if "room_points" in stored else {}
     cached = [i for i, key in enumerate(keys) if key in index]
     if cached:
         rows = [index[keys[i]] for i in cached]
-        points[cached], sizes[cached] = stored["points"][rows], stored["size"][rows]
+        points[cached], sizes[cached], room[cached] = stored["points"][rows], stored["size"][rows], stored["room_points"][rows]
     missing = [i for i, key in enumerate(keys) if key not in index]  # no cache, or one made with --every N
     if missing:
         found = extract_in_hands_venv(data_dir, Path(tempfile.mkdtemp()) / "landmarks.npz", [keys[i] for i in missing])
-        points[missing], sizes[missing] = found["points"], found["size"]
-    return points, sizes
+        points[missing], sizes[missing], room[missing] = found["points"], found["size"], found["room_points"]
+    return points, sizes, room
 
 
 def python_predictions(recogniser, paths, data_dir, landmarks_dir=ROOT / "runs" / "landmarks"):
@@ -191,20 +194,23 @@ def python_predictions(recogniser, paths, data_dir, landmarks_dir=ROOT / "runs" 
     keypoint model's top probability ('keypoint_confidence') and the share of hands found.
     Landmarks come from landmarks_for (a cache in landmarks_dir, or extracted now)."""
     from training import data
-    from training.keypoints import decide, normalise
+    from training.keypoints import decide, first_hand, keypoint_probabilities
 
-    # With a keypoint model the landmarks come first: a small hand's square is what the image model reads.
-    points, sizes = landmarks_for(data_dir, paths, landmarks_dir) if recogniser.keypoints is not None else (None, None)
-    images, kept = data.read_images(paths, recogniser.image.input_shape[1], hands=points)
+    if recogniser.keypoints is None:
+        hands = None
+    else:
+        points, sizes, room = landmarks_for(data_dir, paths, landmarks_dir)
+        as_entry = lambda p: None if np.isnan(p[0, 0]) else p
+        table = {i: (as_entry(p), s, as_entry(r)) for i, (p, s, r) in enumerate(zip(points, sizes, room))}
+        # With a keypoint model the landmarks come first: a small hand's square is what the image model reads.
+        hands = [first_hand(table[i]) for i in table]
+    images, kept = data.read_images(paths, recogniser.image.input_shape[1], hands=hands)
     if len(kept) != len(paths):
         sys.exit("error: some photos could not be read (named above)")
     image_probs = recogniser.image.predict(images.astype("float32"), batch_size=64, verbose=0)
     out = {"image": image_probs.argmax(1)}
     if recogniser.keypoints is not None:
-        found = ~np.isnan(points[:, 0, 0])
-        features = np.zeros((len(paths), 63), np.float32)
-        features[found] = normalise(points[found], sizes[found])
-        keypoint_probs = recogniser.keypoints.predict(features, batch_size=256, verbose=0)
+        keypoint_probs, found = keypoint_probabilities(recogniser.keypoints, list(table), table)  # each photo read twice
         out["keypoints"] = np.where(found, keypoint_probs.argmax(1), -1)
         out["keypoint_confidence"] = keypoint_probs.max(1)
         out["fused"] = decide(keypoint_probs, image_probs, found, recogniser.weight, recogniser.labels,

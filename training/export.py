@@ -100,6 +100,8 @@ def keypoints_metadata(run):
         "fusion": f"keypoint probabilities x (image probabilities ^ fusion_image_weight), each + {FLOOR}, renormalised",
         "fusion_image_weight": report["fusion_image_weight"],  # chosen on the val split
         "fusion_floor": FLOOR,
+        "photos": "read twice (training/landmarks.py read_photo): as they are and with room around them; "
+                  "the keypoint model's answers on both multiplied, renormalised. Camera frames: read once",
         "no_hand_min_confidence": report.get("no_hand_min_confidence", NO_HAND_MIN_CONFIDENCE),  # chosen on val
         "hands_found": report["hands_found"],
         "test_accuracy": report["test"],  # image, keypoints, fused on the test split

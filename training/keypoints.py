@@ -37,23 +37,30 @@ def normalise(points, size):
 
 
 def load_landmarks(cache_dir, datasets, prefixed=None):
-    """{relative path: (21×3 points or None, (width, height))} for the photos of these datasets.
+    """{relative path: (21×3 points or None, (width, height), 21×3 points read with room or None)} for
+    the photos of these datasets: both readings of training.landmarks.read_photo.
 
     Keys are relative to the datasets' common parent, as in split.json: prefixed with the dataset's
     name when a run merged several (the default when several are given)."""
     table = {}
     prefixed = len(datasets) > 1 if prefixed is None else prefixed
     for dataset in datasets:
-        cache = np.load(Path(cache_dir) / f"{dataset}.npz")
+        path = Path(cache_dir) / f"{dataset}.npz"
+        cache = np.load(path)
+        if "room_points" not in cache:
+            raise SystemExit(f"error: {path} was made before photos were read twice (it has no room_points): "
+                             f"delete it and run `make landmarks DATA=FOLDER` on {dataset}'s photos again")
         prefix = f"{dataset}/" if prefixed else ""
-        for path, points, size in zip(cache["paths"], cache["points"], cache["size"]):
-            table[prefix + str(path)] = (None if np.isnan(points[0, 0]) else points, size)
+        for path, points, size, room in zip(cache["paths"], cache["points"], cache["size"], cache["room_points"]):
+            table[prefix + str(path)] = (None if np.isnan(points[0, 0]) else points, size,
+                                         None if np.isnan(room[0, 0]) else room)
     return table
 
 
 def features_for(paths, table):
-    """(N×63 features, found mask) for paths; rows without a hand are zeros. Paths the cache
-    does not cover (extracted with --every N) must be left out by the caller: see covered()."""
+    """(N×63 features, found mask) for paths, of their first reading (the photo as it is: what the
+    keypoint model trains on); rows without a hand are zeros. Paths the cache does not cover
+    (extracted with --every N) must be left out by the caller: see covered()."""
     found = np.array([table[p][0] is not None for p in paths])
     features = np.zeros((len(paths), 63), np.float32)
     if found.any():
@@ -61,6 +68,32 @@ def features_for(paths, table):
         sizes = np.stack([table[p][1] for p, f in zip(paths, found) if f])
         features[found] = normalise(points, sizes)
     return features, found
+
+
+def with_room(table):
+    """The table's second reading of every photo (read with room around it) in the place of its first."""
+    return {path: (room, size, room) for path, (_, size, room) in table.items()}
+
+
+def combine_readings(first, found_first, second, found_second):
+    """One answer of the keypoint model for a photo read twice: where both readings found a hand, the
+    product of its two answers renormalised (their geometric mean: a product of experts, as fuse());
+    else the answer of the reading that found one. Returns (probabilities, found by either)."""
+    both = (found_first & found_second)[:, None]
+    product = np.sqrt(first * second)
+    product /= product.sum(-1, keepdims=True)
+    combined = np.where(both, product, np.where(found_first[:, None], first, second))
+    return combined, found_first | found_second
+
+
+def keypoint_probabilities(model, paths, table):
+    """The keypoint model's answers for photos read twice (training.landmarks.read_photo) and whether a
+    hand was found: combine_readings of its answers on both readings. web/recogniser.js does the same
+    for a photo (the camera's frames are read once: they have room of their own)."""
+    first, found_first = features_for(paths, table)
+    second, found_second = features_for(paths, with_room(table))
+    probabilities = model.predict(np.concatenate([first, second]), batch_size=512, verbose=0)
+    return combine_readings(probabilities[:len(paths)], found_first, probabilities[len(paths):], found_second)
 
 
 def covered(paths, table):
@@ -78,8 +111,8 @@ def split_part(split, table, part):
 
 def mirrored(table):
     """The same hands as a left-handed signer shows them: what flipping each photo does to its points."""
-    return {path: (None if points is None else points * [-1, 1, 1] + [1, 0, 0], size)
-            for path, (points, size) in table.items()}
+    flip = lambda points: None if points is None else points * [-1, 1, 1] + [1, 0, 0]
+    return {path: (flip(points), size, flip(room)) for path, (points, size, room) in table.items()}
 
 
 def augment(features):
@@ -291,11 +324,22 @@ def choose_no_hand_bar(image_probs, found, y, classes):
     return float(NO_HAND_BARS[best[-1]]), dict(zip(map(float, NO_HAND_BARS), scores.tolist()))
 
 
+def first_hand(entry):
+    """A landmark table entry's hand: as the photo is, else as read with room (None: no hand)."""
+    points, _, room = entry
+    return points if points is not None else room
+
+
+def first_hands(table):
+    """The table with each photo's first_hand as its first reading."""
+    return {path: (first_hand(entry), entry[1], entry[2]) for path, entry in table.items()}
+
+
 def model_photos(model, data_root, paths, table):
     """The photos as the image model reads them beside the keypoint model: the centre square, or a
-    small hand's square (data.hand_square, from the landmark table), resized (uint8)."""
+    small hand's square (data.hand_square, from the hand found first: web/recogniser.js), resized (uint8)."""
     images, kept = read_images([Path(data_root) / p for p in paths], model.input_shape[1],
-                               hands=[table[p][0] for p in paths])
+                               hands=[first_hand(table[p]) for p in paths])
     assert len(kept) == len(paths), "photos became unreadable since training"
     return images
 
@@ -318,6 +362,8 @@ def main(argv=None):
                         "training photos only, e.g. asl-alphabet-64-train")
     p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS),
                    help="one keypoint model per seed, averaged (default: %(default)s)")
+    p.add_argument("--score-only", action="store_true",
+                   help="score runs/NAME/keypoints.keras again instead of training it (keypoints.json is rewritten)")
     args = p.parse_args(argv)
     run = Path(args.runs) / args.name
     split = json.loads((run / "split.json").read_text())
@@ -347,21 +393,29 @@ def main(argv=None):
         y_train = np.concatenate([y_train, np.array(labels, dtype=y_train.dtype)])
         print(f"train: + hands found in {found.sum()} of {len(paths)} photos of {cache}")
         extra[cache] = int(found.sum())
-    model = train_ensemble(x_train[f_train], y_train[f_train], x_val[f_val], y_val[f_val], len(classes),
-                           seeds=args.seeds, verbose=2)
+    if args.score_only:  # the keypoint model trained before, scored again (after a change in how photos are read)
+        if not (run / "keypoints.keras").is_file():
+            raise SystemExit(f"error: --score-only: {run}/keypoints.keras does not exist (train it first)")
+        model = load_model(run / "keypoints.keras")
+    else:
+        model = train_ensemble(x_train[f_train], y_train[f_train], x_val[f_val], y_val[f_val], len(classes),
+                               seeds=args.seeds, verbose=2)
     image_model = keras.models.load_model(run / "model.keras", compile=False)
+    # Scored as the page reads photos: each read twice (keypoint_probabilities).
+    (kp_val, f_val), (kp_test, f_test) = (keypoint_probabilities(model, split[part], table) for part in ("val", "test"))
     test_photos = model_photos(image_model, split["data_root"], split["test"], table)  # read once: as they are, and mirrored
-    probs = {"val": (model.predict(x_val, verbose=0), image_probabilities(image_model, split["data_root"], split["val"], table)),
-             "test": (model.predict(x_test, verbose=0), predict_photos(image_model, test_photos))}
+    probs = {"val": (kp_val, image_probabilities(image_model, split["data_root"], split["val"], table)),
+             "test": (kp_test, predict_photos(image_model, test_photos))}
+    found = {"val": f_val, "test": f_test}
     weight, val_scores = choose_weight(*probs["val"], f_val, y_val, classes)
     bar, val_bar_scores = choose_no_hand_bar(probs["val"][1], f_val, y_val, classes)
     report = {"fusion_image_weight": weight, "val_accuracy_by_weight": val_scores,
               "no_hand_min_confidence": bar, "val_right_without_a_hand_by_bar": val_bar_scores,
               "extra_training_landmarks": extra,
-              "hands_found": {part: float(parts[part][1].mean()) for part in parts}}
+              # train: the photos as they are (what the model learns from); val, test: read twice
+              "hands_found": {"train": float(parts["train"][1].mean()), **{part: float(found[part].mean()) for part in found}}}
     for part in ("val", "test"):
-        _, found, y = parts[part]
-        report[part] = scores(*probs[part], found, y, weight, classes, bar)
+        report[part] = scores(*probs[part], found[part], parts[part][2], weight, classes, bar)
     kp, img = probs["test"]
     alone = np.array([p not in twins for p in split["test"]])  # the honest in-domain number
     report["test_speller"] = typed(kp, img, f_test, weight, classes, y_test, bar)  # typed at the default bar
@@ -369,22 +423,23 @@ def main(argv=None):
         "n": int(alone.sum()), "image": float(np.mean((img.argmax(1) == y_test)[alone])),
         "fused": float(np.mean((decide(kp, img, f_test, weight, classes, bar) == y_test)[alone]))}
     # Every training set signs with the right hand: the test photos mirrored are a left-handed signer.
-    x_mirrored, f_mirrored = features_for(split["test"], mirrored(table))
-    kp_mirrored = model.predict(x_mirrored, verbose=0)
+    kp_mirrored, f_mirrored = keypoint_probabilities(model, split["test"], mirrored(table))
     img_mirrored = predict_photos(image_model, test_photos[:, :, ::-1])
     report["test_mirrored"] = scores(kp_mirrored, img_mirrored, f_mirrored, y_test, weight, classes, bar)
     if "held_out" in split:  # a person no photo of train, val or test shows (train --hold-out-signer)
-        paths, x_held, f_held, y_held = split_part(split, table, "held_out")
-        kp, img = model.predict(x_held, verbose=0), image_probabilities(image_model, split["data_root"], paths, table)
+        paths, _, _, y_held = split_part(split, table, "held_out")
+        (kp, f_held), img = keypoint_probabilities(model, paths, table), image_probabilities(image_model, split["data_root"], paths, table)
         report["held_out"] = {
             "signer": split["held_out_signer"], "n": len(paths), "hands_found": float(f_held.mean()),
             **scores(kp, img, f_held, y_held, weight, classes, bar),
             "speller": typed(kp, img, f_held, weight, classes, y_held, bar),
             "per_class": per_class_results(y_held, decide(kp, img, f_held, weight, classes, bar), classes)}
     print(json.dumps(report, indent=2))
-    save_model(model, run / "keypoints.keras")
+    if not args.score_only:
+        save_model(model, run / "keypoints.keras")
     write_json(run / "keypoints.json", report)
-    print(f"wrote {run}/keypoints.keras and keypoints.json (fusion weight {weight}, no-hand bar {bar}: chosen on val)")
+    wrote = "keypoints.json" if args.score_only else "keypoints.keras and keypoints.json"
+    print(f"wrote {run}/{wrote} (fusion weight {weight}, no-hand bar {bar}: chosen on val)")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ MediaPipe pins protobuf<5, which TensorFlow cannot live with, so this runs in it
   points     N×21×3 float32: MediaPipe's x, y (0..1 of the image's width/height) and z; NaN = no hand
   size       N×2 image (width, height), to turn x, y into pixels
   handedness N MediaPipe's 'Left'/'Right' ('' = no hand)
+  room_points N×21×3 the same photo read with room around it (read_photo); scoring uses both readings
 The browser (web/hands.js) runs the same detector with the same settings on camera frames.
 """
 import argparse
@@ -25,23 +26,26 @@ from training.files import save_npz
 
 # The settings measured in ../shared/notes/baselines.md; web/hands.js uses the same.
 DETECTOR = dict(static_image_mode=True, max_num_hands=1, model_complexity=1, min_detection_confidence=0.3)
-# When no hand is found: once more on the photo with its edge pixels repeated outwards by 50 % per side
-# (np.pad mode="edge"). Measured on 200 multisigner misses: a grey 25 % border finds 0, a repeated
-# 25 % edge 150, 50 % 167: the palm detector wants room around the hand, and a plain border is a
-# hard edge it does not expect.
+# Photos are read twice (read_photo). As they are: the bare photo, and where no hand is found, once
+# more with its edge pixels repeated outwards by 50 % per side (np.pad mode="edge"). Measured on 200
+# multisigner misses: a grey 25 % border finds 0, a repeated 25 % edge 150, 50 % 167: the palm
+# detector wants room around the hand, and a plain border is a hard edge it does not expect.
+# With room: 25 % of edge first, then 50 %, then the bare photo. A close-up's landmarks are better
+# with room (the landmark model's crop reaches past the photo's edge); a hand that already has room
+# is read worse with more (it gets small). Neither reading wins everywhere; the keypoint model's
+# answers on both, multiplied (keypoints.keypoint_probabilities), beat both everywhere measured:
+# docs/model-cards/letters.md, "Photos read twice". The keypoint model trains on the first reading.
 RETRY_PADDING = 0.5
+ROOM_PADDING = 0.25
 
 
-def detect(hands, rgb):
-    """(21×3 points in the photo's own normalised coordinates, handedness), or (None, '')."""
-    result = hands.process(rgb)
+def read_padded(hands, rgb, padding):
+    """MediaPipe on the photo with `padding` of its sides repeated outwards: (21×3 points in the
+    photo's own normalised coordinates, handedness), or (None, '')."""
     height, width = rgb.shape[:2]
-    pad_y, pad_x = 0, 0
-    if not result.multi_hand_landmarks:
-        # Hands touching the frame's edge, or filling it, are often missed.
-        pad_y, pad_x = int(height * RETRY_PADDING), int(width * RETRY_PADDING)
-        padded = np.pad(rgb, ((pad_y, pad_y), (pad_x, pad_x), (0, 0)), mode="edge")
-        result = hands.process(padded)
+    pad_y, pad_x = int(height * padding), int(width * padding)
+    padded = np.pad(rgb, ((pad_y, pad_y), (pad_x, pad_x), (0, 0)), mode="edge") if padding else rgb
+    result = hands.process(padded)
     if not result.multi_hand_landmarks:
         return None, ""
     padded_w, padded_h = width + 2 * pad_x, height + 2 * pad_y
@@ -50,6 +54,15 @@ def detect(hands, rgb):
     points[:, 1] = (points[:, 1] * padded_h - pad_y) / height
     points[:, 2] = points[:, 2] * padded_w / width  # z is on the scale of x
     return points, result.multi_handedness[0].classification[0].label
+
+
+def read_photo(hands, rgb):
+    """A photo's two readings, each (points, handedness) or (None, ''): as it is (bare, else with 50 %
+    room) and with room (25 %, else 50 %, else bare). web/hands.js detectPhoto() is the same."""
+    bare, room = read_padded(hands, rgb, 0.0), read_padded(hands, rgb, ROOM_PADDING)
+    wide = read_padded(hands, rgb, RETRY_PADDING) if bare[0] is None or room[0] is None else (None, "")
+    first_found = lambda *readings: next((r for r in readings if r[0] is not None), (None, ""))
+    return first_found(bare, wide), first_found(room, wide, bare)
 
 
 def extract(data_dir, out, every=1, only=None):
@@ -67,6 +80,7 @@ def extract(data_dir, out, every=1, only=None):
     points = np.full((len(paths), 21, 3), np.nan, np.float32)
     sizes = np.zeros((len(paths), 2), np.int32)
     handedness = np.full(len(paths), "", dtype="<U5")
+    room_points = np.full_like(points, np.nan)
     unreadable = []
     with mp.solutions.hands.Hands(**DETECTOR) as hands:
         for i, path in enumerate(tqdm(paths, desc="finding hands", unit="img")):
@@ -76,17 +90,21 @@ def extract(data_dir, out, every=1, only=None):
                 unreadable.append(f"{path} ({type(error).__name__})")
                 continue
             sizes[i] = rgb.shape[1], rgb.shape[0]
-            found, handedness[i] = detect(hands, rgb)
+            (found, handedness[i]), (found_with_room, _) = read_photo(hands, rgb)
             if found is not None:
                 points[i] = found
+            if found_with_room is not None:
+                room_points[i] = found_with_room
     found = ~np.isnan(points[:, 0, 0])
-    print(f"hands found in {found.sum()} of {len(paths)} photos ({found.mean():.1%})")
+    print(f"hands found in {found.sum()} of {len(paths)} photos ({found.mean():.1%}); "
+          f"read with room too: {(found | ~np.isnan(room_points[:, 0, 0])).mean():.1%}")
     totals, hits = Counter(labels), Counter(l for l, f in zip(labels, found) if f)
     print("per class: " + ", ".join(f"{c} {hits[c]}/{totals[c]}" for c in classes))
     if unreadable:
         print(f"skipped {len(unreadable)} unreadable file(s): {', '.join(unreadable[:10])}")
     save_npz(out, paths=np.array([str(Path(p).relative_to(data_dir)) for p in paths]),
-             labels=np.array(labels), points=points, size=sizes, handedness=handedness)
+             labels=np.array(labels), points=points, size=sizes, handedness=handedness,
+             room_points=room_points)
     print(f"wrote {out}")
 
 

@@ -150,15 +150,16 @@ def spell(words, probabilities, y, classes, table, rng, weight=WEIGHT, uniform_s
 def in_domain_fold(run="runs/letters", landmarks="runs/landmarks"):
     """The shipped letters models' test photos with a landmark cache, as a fold like training.lodo's."""
     import keras
-    from training.keypoints import image_probabilities, load_landmarks, load_model, split_part
+    from training.keypoints import image_probabilities, keypoint_probabilities, load_landmarks, load_model, split_part
 
     run = Path(run)
     split = json.loads((run / "split.json").read_text())
     table = load_landmarks(landmarks, [Path(d).name for d in split["data"]])
-    paths, features, found, y = split_part(split, table, "test")
+    paths, _, _, y = split_part(split, table, "test")
     image = image_probabilities(keras.models.load_model(run / "model.keras", compile=False), split["data_root"], paths, table)
+    keypoints, found = keypoint_probabilities(load_model(run / "keypoints.keras"), paths, table)
     chosen = json.loads((run / "keypoints.json").read_text())
-    return dict(keypoints=load_model(run / "keypoints.keras").predict(features, verbose=0), image=image, found=found,
+    return dict(keypoints=keypoints, image=image, found=found,
                 y=y, classes=np.array(split["classes"]), weight=chosen["fusion_image_weight"],
                 bar=chosen["no_hand_min_confidence"])
 

@@ -22,8 +22,8 @@ import numpy as np
 
 from training import data, personal
 from training.files import save_npz, write_json
-from training.keypoints import (SEEDS, choose_no_hand_bar, choose_weight, covered, decide, features_for, load_landmarks,
-                                 per_class_results, train_ensemble, typed)
+from training.keypoints import (SEEDS, choose_no_hand_bar, choose_weight, covered, decide, features_for, first_hands,
+                                 keypoint_probabilities, load_landmarks, per_class_results, train_ensemble, typed)
 
 # name -> (landmark cache it is tested on, data folder relative to SIGNCAM_DATA, more caches of the
 # same people that join it when it is a training set)
@@ -35,7 +35,8 @@ LETTER_SETS = {
 
 
 def cache_rows(cache_dir, cache_name):
-    """(relative paths, labels, features, found, {path: (points, size)}) for one landmark cache."""
+    """(relative paths, labels, features, found, landmark table) for one landmark cache: features and
+    found of the photos as they are (what keypoint models train on); the table has both readings."""
     table = load_landmarks(cache_dir, [cache_name])
     paths = list(table)  # the cache's order
     features, found = features_for(paths, table)
@@ -98,9 +99,9 @@ def main(argv=None):
         train, val = train[found[train]], val[found[val]]
         model = train_ensemble(x[train], y[train], x[val], y[val], len(classes), seeds=args.seeds)
 
-        test_paths, test_labels, test_x, test_found, test_table = tests[held_out]
+        test_paths, test_labels, _, _, test_table = tests[held_out]
         y_test = np.array([classes.index(label) for label in test_labels])
-        keypoint_probs = model.predict(test_x, batch_size=512, verbose=0)
+        keypoint_probs, test_found = keypoint_probabilities(model, test_paths, test_table)  # each photo read twice
         result = {"trained_on": train_sets, "n_test": len(y_test), "hands_found": float(test_found.mean()),
                   "keypoints": float(np.mean(np.where(test_found, keypoint_probs.argmax(1), -1) == y_test))}
 
@@ -121,11 +122,13 @@ def main(argv=None):
             val_table = load_landmarks(args.landmarks, cached, prefixed=len(datasets) > 1)
             val_paths = covered(image_split["val"], val_table)
             val_labels = np.array([classes.index(data.canonical_label(Path(p).parent.name)) for p in val_paths])
-            val_x, val_found = features_for(val_paths, val_table)
+            val_keypoints, val_found = keypoint_probabilities(model, val_paths, val_table)
             val_image = image_probabilities(image_model, image_split["data_root"], val_paths, val_table)[:, remap]
-            weight, _ = choose_weight(model.predict(val_x, verbose=0), val_image, val_found, val_labels, classes)
+            weight, _ = choose_weight(val_keypoints, val_image, val_found, val_labels, classes)
             bar, _ = choose_no_hand_bar(val_image, val_found, val_labels, classes)
             fused = decide(keypoint_probs, test_image, test_found, weight, classes, bar)
+            # The page teaches and compares the hand it draws: the first reading that found one.
+            test_x, _ = features_for(test_paths, first_hands(test_table))
             taught, tested = personal.teaching_split(test_paths, y_test, test_found)
             own = personal.personal_probabilities(test_x, test_x[taught], y_test[taught], len(classes))
             fused_own = decide(personal.with_personal(keypoint_probs, own), test_image, test_found, weight, classes, bar)

@@ -12,9 +12,11 @@ const DETECTOR = {
   minDetectionConfidence: 0.3,
   minTrackingConfidence: 0.5,
 };
-// Photos: when no hand is found, once more with the edge pixels repeated outwards by 50 % per side
-// (training/landmarks.py says why).
+// Photos are read twice, as training/landmarks.py read_photo() reads them (it says why): as they are
+// (when no hand is found, once more with the edge pixels repeated outwards by 50 % per side) and with
+// room around them (25 % of edge, else 50 %, else as they are).
 const RETRY_PADDING = 0.5;
+const ROOM_PADDING = 0.25;
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -90,21 +92,32 @@ async function startTracker(base) {
     };
   }
 
-  /** A still photo, as training/landmarks.py reads it: fresh detection, one padded retry. */
+  /** A fresh detection (no tracking) on the photo with `padding` of its sides repeated outwards;
+   *  points in the photo's own coordinates. */
+  async function detectPadded(source, padding) {
+    const width = source.width, height = source.height;
+    const padX = Math.floor(width * padding), padY = Math.floor(height * padding);
+    const image = padding ? padWithEdges(source, padX, padY) : source;
+    hands.reset();
+    const found = await detect(image);
+    if (found && padding) {
+      found.points = found.points.map(([x, y, z]) => [
+        (x * image.width - padX) / width, (y * image.height - padY) / height, (z * image.width) / width]);
+    }
+    return found;
+  }
+
+  /** A still photo, read twice as training/landmarks.py read_photo() does. Returns the hand found
+   *  first (as it is, else with room), with `readings`: the points of both readings (null: no hand
+   *  there); or null where neither found one. */
   async function detectPhoto(photo) {
     const source = toCanvas(photo); // MediaPipe takes canvases, not ImageBitmaps
-    hands.reset(); // no tracking from the previous photo
-    const found = await detect(source);
-    if (found) return found;
-    const width = source.width, height = source.height;
-    const padX = Math.floor(width * RETRY_PADDING), padY = Math.floor(height * RETRY_PADDING);
-    const padded = padWithEdges(source, padX, padY);
-    hands.reset();
-    const retry = await detect(padded);
-    if (!retry) return null;
-    retry.points = retry.points.map(([x, y, z]) => [
-      (x * padded.width - padX) / width, (y * padded.height - padY) / height, (z * padded.width) / width]);
-    return retry;
+    const bare = await detectPadded(source, 0);
+    const room = await detectPadded(source, ROOM_PADDING);
+    const wide = bare && room ? null : await detectPadded(source, RETRY_PADDING);
+    const asIs = bare ?? wide, withRoom = room ?? wide ?? bare;
+    const hand = asIs ?? withRoom;
+    return hand && { ...hand, readings: [asIs, withRoom].map((reading) => reading?.points ?? null) };
   }
 
   return { detect, detectPhoto, reset: () => hands.reset(), close: () => hands.close() };

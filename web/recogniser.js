@@ -42,6 +42,21 @@ export function fuse(keypointProbabilities, imageProbabilities, weight, floor = 
   return scores.map((value) => value / total);
 }
 
+/** training/keypoints.py combine_readings(): the keypoint model's answers on a photo's readings
+ *  multiplied and renormalised (their geometric mean); one reading's answer as it is. */
+export function combineReadings(answers) {
+  if (answers.length === 1) return Float32Array.from(answers[0]);
+  const product = answers[0].map((p, i) => Math.sqrt(p * answers[1][i]));
+  const total = product.reduce((sum, value) => sum + value, 0);
+  return Float32Array.from(product, (value) => value / total);
+}
+
+function concatenate(arrays) {
+  const out = new Float32Array(arrays.reduce((length, a) => length + a.length, 0));
+  arrays.reduce((offset, a) => (out.set(a, offset), offset + a.length), 0);
+  return out;
+}
+
 /** Load a model folder. options.landmarks: use hand landmarks when the folder has a keypoint model. */
 export async function loadRecogniser(folderUrl, { landmarks = true } = {}) {
   const image = await load(folderUrl);
@@ -67,7 +82,7 @@ class Recogniser {
     this.ownSigns = null; // an OwnSigns (personal.js) once the page sets it
   }
 
-  /** source: a canvas/video frame (live: tracking) or a photo (photo: fresh detection + retry).
+  /** source: a canvas/video frame (live: tracking) or a photo (photo: read twice, fresh detections).
    *  prior: a factor per label (language.js prior()) that multiplies into the probabilities. */
   async recognise(source, { photo = false, topk = 3, prior = null } = {}) {
     // The top labels after the prior, and who decided: saying so where English spelling changed the reading.
@@ -93,9 +108,12 @@ class Recogniser {
       }
       return { top: [{ label: NOTHING, probability: 1 - sure }], recogniser: 'no hand', hand, imageLabel };
     }
-    const features = normalise(hand.points, width, height);
-    const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(features, [1, 63])));
-    let keypointProbabilities = await output.data();
+    // A photo is read twice (hands.js detectPhoto); a camera frame once: it has room of its own.
+    const readings = (hand.readings ?? [hand.points]).filter(Boolean);
+    const batch = readings.map((points) => normalise(points, width, height));
+    const features = batch[0]; // the hand drawn: hand.points
+    const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(concatenate(batch), [batch.length, 63])));
+    let keypointProbabilities = combineReadings(await output.array());
     output.dispose();
     const own = this.ownSigns && !this.ownSigns.empty;
     if (own) keypointProbabilities = fuse(keypointProbabilities, this.ownSigns.probabilities(features, this.labels), GAMMA);
