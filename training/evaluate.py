@@ -194,14 +194,13 @@ def python_predictions(recogniser, paths, data_dir, landmarks_dir=ROOT / "runs" 
     keypoint model's top probability ('keypoint_confidence') and the share of hands found.
     Landmarks come from landmarks_for (a cache in landmarks_dir, or extracted now)."""
     from training import data
-    from training.keypoints import decide, first_hand, keypoint_probabilities
+    from training.keypoints import decide, first_hand, keypoint_probabilities, landmark_entry
 
     if recogniser.keypoints is None:
         hands = None
     else:
         points, sizes, room = landmarks_for(data_dir, paths, landmarks_dir)
-        as_entry = lambda p: None if np.isnan(p[0, 0]) else p
-        table = {i: (as_entry(p), s, as_entry(r)) for i, (p, s, r) in enumerate(zip(points, sizes, room))}
+        table = {i: landmark_entry(*row) for i, row in enumerate(zip(points, sizes, room))}
         # With a keypoint model the landmarks come first: a small hand's square is what the image model reads.
         hands = [first_hand(table[i]) for i in table]
     images, kept = data.read_images(paths, recogniser.image.input_shape[1], hands=hands)

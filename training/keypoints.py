@@ -52,9 +52,15 @@ def load_landmarks(cache_dir, datasets, prefixed=None):
                              f"delete it and run `make landmarks DATA=FOLDER` on {dataset}'s photos again")
         prefix = f"{dataset}/" if prefixed else ""
         for path, points, size, room in zip(cache["paths"], cache["points"], cache["size"], cache["room_points"]):
-            table[prefix + str(path)] = (None if np.isnan(points[0, 0]) else points, size,
-                                         None if np.isnan(room[0, 0]) else room)
+            table[prefix + str(path)] = landmark_entry(points, size, room)
     return table
+
+
+def landmark_entry(points, size, room):
+    """A landmark table's entry from a cache's arrays for one photo: (points or None, size, points
+    read with room or None); NaN points are no hand."""
+    hand = lambda p: None if np.isnan(p[0, 0]) else p
+    return hand(points), size, hand(room)
 
 
 def features_for(paths, table):
@@ -382,7 +388,7 @@ def main(argv=None):
         parts[part] = (features, found, labels)
         print(f"{part}: hands found in {found.sum()} of {len(found)} photos ({found.mean():.1%})")
 
-    (x_train, f_train, y_train), (x_val, f_val, y_val), (x_test, f_test, y_test) = parts.values()
+    (x_train, f_train, y_train), (x_val, f_val, y_val), (_, _, y_test) = parts.values()  # f_*: found as the photos are
     extra = {}
     for cache in args.extra_landmarks:  # hands of other people, for training only
         extra_table = load_landmarks(args.landmarks, [cache], prefixed=False)
@@ -402,13 +408,13 @@ def main(argv=None):
                                seeds=args.seeds, verbose=2)
     image_model = keras.models.load_model(run / "model.keras", compile=False)
     # Scored as the page reads photos: each read twice (keypoint_probabilities).
-    (kp_val, f_val), (kp_test, f_test) = (keypoint_probabilities(model, split[part], table) for part in ("val", "test"))
+    (kp_val, found_val), (kp_test, found_test) = (keypoint_probabilities(model, split[part], table) for part in ("val", "test"))
     test_photos = model_photos(image_model, split["data_root"], split["test"], table)  # read once: as they are, and mirrored
     probs = {"val": (kp_val, image_probabilities(image_model, split["data_root"], split["val"], table)),
              "test": (kp_test, predict_photos(image_model, test_photos))}
-    found = {"val": f_val, "test": f_test}
-    weight, val_scores = choose_weight(*probs["val"], f_val, y_val, classes)
-    bar, val_bar_scores = choose_no_hand_bar(probs["val"][1], f_val, y_val, classes)
+    found = {"val": found_val, "test": found_test}
+    weight, val_scores = choose_weight(*probs["val"], found_val, y_val, classes)
+    bar, val_bar_scores = choose_no_hand_bar(probs["val"][1], found_val, y_val, classes)
     report = {"fusion_image_weight": weight, "val_accuracy_by_weight": val_scores,
               "no_hand_min_confidence": bar, "val_right_without_a_hand_by_bar": val_bar_scores,
               "extra_training_landmarks": extra,
@@ -418,10 +424,10 @@ def main(argv=None):
         report[part] = scores(*probs[part], found[part], parts[part][2], weight, classes, bar)
     kp, img = probs["test"]
     alone = np.array([p not in twins for p in split["test"]])  # the honest in-domain number
-    report["test_speller"] = typed(kp, img, f_test, weight, classes, y_test, bar)  # typed at the default bar
+    report["test_speller"] = typed(kp, img, found_test, weight, classes, y_test, bar)  # typed at the default bar
     report["test_without_near_twins"] = {
         "n": int(alone.sum()), "image": float(np.mean((img.argmax(1) == y_test)[alone])),
-        "fused": float(np.mean((decide(kp, img, f_test, weight, classes, bar) == y_test)[alone]))}
+        "fused": float(np.mean((decide(kp, img, found_test, weight, classes, bar) == y_test)[alone]))}
     # Every training set signs with the right hand: the test photos mirrored are a left-handed signer.
     kp_mirrored, f_mirrored = keypoint_probabilities(model, split["test"], mirrored(table))
     img_mirrored = predict_photos(image_model, test_photos[:, :, ::-1])

@@ -51,12 +51,6 @@ export function combineReadings(answers) {
   return Float32Array.from(product, (value) => value / total);
 }
 
-function concatenate(arrays) {
-  const out = new Float32Array(arrays.reduce((length, a) => length + a.length, 0));
-  arrays.reduce((offset, a) => (out.set(a, offset), offset + a.length), 0);
-  return out;
-}
-
 /** Load a model folder. options.landmarks: use hand landmarks when the folder has a keypoint model. */
 export async function loadRecogniser(folderUrl, { landmarks = true } = {}) {
   const image = await load(folderUrl);
@@ -112,7 +106,7 @@ class Recogniser {
     const readings = (hand.readings ?? [hand.points]).filter(Boolean);
     const batch = readings.map((points) => normalise(points, width, height));
     const features = batch[0]; // the hand drawn: hand.points
-    const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(concatenate(batch), [batch.length, 63])));
+    const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(batch.map((row) => Array.from(row)), [batch.length, 63])));
     let keypointProbabilities = combineReadings(await output.array());
     output.dispose();
     const own = this.ownSigns && !this.ownSigns.empty;
