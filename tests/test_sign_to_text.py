@@ -366,13 +366,13 @@ def test_mode_switch_loads_a_model_on_first_use_and_remembers_it(second_model, s
     # What it scored on people it never saw is said beside it, with the remedy.
     digits = json.loads((WEB / "model" / "digits" / "metadata.json").read_text())
     digits_accuracy = digits["test_accuracy"]
-    assert page.text_content("#model-name") == (f"letters: 10 signs, {digits_accuracy:.0%} on unseen photos of the "
-                                                "people it learnt from, 67% for people it never saw (teach it your signs)")
+    assert page.text_content("#model-name") == (f"letters: 10 signs, {digits_accuracy:.1%} on unseen photos of the "
+                                                "people it learnt from, 66.6% for people it never saw (teach it your signs)")
     page.check("[data-testid=mode-digits]")
     page.wait_for_function("() => window.signcam.model === 'digits'")
     assert [u for u in model_requests if "/model/digits/" in u], "the digits model was never fetched"
-    assert page.text_content("#model-name") == (f"digits: 10 signs, {digits_accuracy:.0%} on unseen photos of the "
-                                                f"people it learnt from, {digits['new_people']['mean_fused']:.0%} for "
+    assert page.text_content("#model-name") == (f"digits: 10 signs, {digits_accuracy:.1%} on unseen photos of the "
+                                                f"people it learnt from, {digits['new_people']['mean_fused']:.1%} for "
                                                 "people it never saw")
     assert "model=digits" in page.url
     page.goto(site.url)  # no ?model=: the remembered choice
