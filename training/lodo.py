@@ -47,7 +47,8 @@ def cache_rows(cache_dir, cache_name):
 def training_rows(cache_dir, name, tested_rows):
     """A set's own cache_rows (tested_rows) and its extra caches' (whose paths get the cache's name)."""
     tested_on, _, extra = LETTER_SETS[name]
-    rows = [tested_rows[:4]]
+    paths, labels, features, found, _ = tested_rows  # the table is for scoring; training takes the rest
+    rows = [(paths, labels, features, found)]
     for cache_name in extra:
         if (Path(cache_dir) / f"{cache_name}.npz").is_file():
             paths, labels, features, found, _ = cache_rows(cache_dir, cache_name)
