@@ -107,12 +107,10 @@ def covered(paths, table):
 
 
 def split_part(split, table, part):
-    """One part ('train', 'val', 'test') of a run's split.json: (its paths that the landmark table
-    covers, their features, found mask, class indices)."""
+    """One part ('train', 'val', 'test', 'held_out') of a run's split.json: (its paths that the landmark
+    table covers, their class indices). Features: features_for (training), keypoint_probabilities (scoring)."""
     paths = covered(split[part], table)
-    features, found = features_for(paths, table)
-    labels = np.array([split["classes"].index(canonical_label(Path(p).parent.name)) for p in paths])
-    return paths, features, found, labels
+    return paths, np.array([split["classes"].index(canonical_label(Path(p).parent.name)) for p in paths])
 
 
 def mirrored(table):
@@ -384,7 +382,8 @@ def main(argv=None):
     parts = {}
     for part in ("train", "val", "test"):
         # all of the part's photos unless a cache skipped some (--every)
-        split[part], features, found, labels = split_part(split, table, part)
+        split[part], labels = split_part(split, table, part)
+        features, found = features_for(split[part], table)
         parts[part] = (features, found, labels)
         print(f"{part}: hands found in {found.sum()} of {len(found)} photos ({found.mean():.1%})")
 
@@ -433,7 +432,7 @@ def main(argv=None):
     img_mirrored = predict_photos(image_model, test_photos[:, :, ::-1])
     report["test_mirrored"] = scores(kp_mirrored, img_mirrored, f_mirrored, y_test, weight, classes, bar)
     if "held_out" in split:  # a person no photo of train, val or test shows (train --hold-out-signer)
-        paths, _, _, y_held = split_part(split, table, "held_out")
+        paths, y_held = split_part(split, table, "held_out")
         (kp, f_held), img = keypoint_probabilities(model, paths, table), image_probabilities(image_model, split["data_root"], paths, table)
         report["held_out"] = {
             "signer": split["held_out_signer"], "n": len(paths), "hands_found": float(f_held.mean()),

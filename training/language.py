@@ -155,7 +155,7 @@ def in_domain_fold(run="runs/letters", landmarks="runs/landmarks"):
     run = Path(run)
     split = json.loads((run / "split.json").read_text())
     table = load_landmarks(landmarks, [Path(d).name for d in split["data"]])
-    paths, _, _, y = split_part(split, table, "test")
+    paths, y = split_part(split, table, "test")
     image = image_probabilities(keras.models.load_model(run / "model.keras", compile=False), split["data_root"], paths, table)
     keypoints, found = keypoint_probabilities(load_model(run / "keypoints.keras"), paths, table)
     chosen = json.loads((run / "keypoints.json").read_text())
