@@ -18,23 +18,26 @@ DATA_letters := $(SIGNCAM_DATA)/asl-letters $(SIGNCAM_DATA)/asl-letters-multisig
 TRAIN_ARGS_letters := --size 160 --head-epochs 25 --fine-tune-epochs 10 \
 	--fine-tune-from block_3_expand --patience 3 \
 	--extra-data $(SIGNCAM_DATA)/asl-alphabet-64/train --hold-out-signer S2
-# The letters keypoint model also learns the hands of asl-alphabet-64's signer (landmarks only,
-# of every 2nd photo: runs/landmarks/asl-alphabet-64-train.npz).
-EXTRA_LANDMARKS_letters := asl-alphabet-64-train
-EXTRA_PHOTOS_letters := $(SIGNCAM_DATA)/asl-alphabet-64/train
-EXTRA_EVERY_letters := 2
-# Landmarks of every 2nd asl-letters photo: its neighbouring video frames are near-duplicates, and
+# The letters keypoint model also learns the hands of asl-alphabet-64's signer and of the fourteen
+# webcam people (landmarks only: runs/landmarks/CACHE.npz), each person weighed by count^-0.5 of
+# their photos, with the fusion weight and no-hand bar chosen on held-out people: all three chosen
+# by leave-people-out (`make people`; letters card).
+EXTRA_PHOTOS_letters := $(SIGNCAM_DATA)/asl-alphabet-64/train $(SIGNCAM_DATA)/asl-letters-webcams
+KEYPOINT_ARGS_letters := --person-balance 0.5 --fusion-image-weight 0.45 --no-hand-bar 0.5
+# Landmarks of every 2nd photo of the video-frame sets: neighbouring frames are near-duplicates, and
 # all of them tilt the keypoint model toward its one signer (leave-one-dataset-out 64.3 % vs 66.2 %).
 EVERY_asl-letters := 2
-# Accuracy on people it never saw, shown in the page: the leave-one-dataset-out table (training.lodo);
-# for digits, the recipe trained with --split-by-signer (its card says how).
-NEW_PEOPLE_letters = $(wildcard runs/lodo/summary.json)
+EVERY_asl-alphabet-64-train := 2
+# A folder's landmark cache: its name, with its parent's for a train/ or test/ folder (training.landmarks).
+cache_name = $(if $(filter train test,$(notdir $(1))),$(notdir $(patsubst %/,%,$(dir $(1))))-$(notdir $(1)),$(notdir $(1)))
+# Accuracy on people it never saw, shown in the page: leave people out (studies/people_out.py,
+# `make people`); for digits, the recipe trained with --split-by-signer (its card says how).
+NEW_PEOPLE_letters = $(wildcard runs/people/summary.json)
 NEW_PEOPLE_digits = $(dir $(wildcard runs/digits-new-signers/keypoints.json))
 DATA ?= $(or $(DATA_$(NAME)),$(error name the photos: make train NAME=$(NAME) DATA=folder))
 TRAIN_ARGS ?= $(TRAIN_ARGS_$(NAME))
-EXTRA_LANDMARKS ?= $(EXTRA_LANDMARKS_$(NAME))
 EXTRA_PHOTOS ?= $(EXTRA_PHOTOS_$(NAME))
-EXTRA_EVERY ?= $(or $(EXTRA_EVERY_$(NAME)),1)
+KEYPOINT_ARGS ?= $(KEYPOINT_ARGS_$(NAME))
 NEW_PEOPLE ?= $(NEW_PEOPLE_$(NAME))
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
@@ -50,7 +53,7 @@ VENDOR_FILES := node_modules/@tensorflow/tfjs/dist/tf.min.js \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm
 
-.PHONY: serve test train convert eval landmarks language vendor venv chromium clean site bench
+.PHONY: serve test train convert eval landmarks people language vendor venv chromium clean site bench
 
 serve: vendor
 	@echo "SignCam is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -63,10 +66,9 @@ test: venv vendor chromium $(HANDS_VENV)/.installed
 # landmark cache, made once by `make landmarks`.
 train: venv
 	$(PY) -m training.train --data $(DATA) --name $(NAME) $(TRAIN_ARGS)
-	$(foreach d,$(DATA),test -f runs/landmarks/$(notdir $(d)).npz || $(MAKE) landmarks DATA=$(d);)
-	test -z "$(EXTRA_LANDMARKS)" -o -f runs/landmarks/$(EXTRA_LANDMARKS).npz || \
-		$(MAKE) landmarks DATA=$(EXTRA_PHOTOS) EVERY=$(EXTRA_EVERY)
-	$(PY) -m training.keypoints --name $(NAME) --extra-landmarks $(EXTRA_LANDMARKS)
+	$(foreach d,$(DATA) $(EXTRA_PHOTOS),test -f runs/landmarks/$(call cache_name,$(d)).npz || $(MAKE) landmarks DATA=$(d);)
+	$(PY) -m training.keypoints --name $(NAME) $(KEYPOINT_ARGS) \
+		--extra-landmarks $(foreach d,$(EXTRA_PHOTOS),$(call cache_name,$(d)))
 
 # Score a model on photos it never saw: make eval MODEL=web/model/letters DATA=folder-or-csv
 # EVAL_ARGS: --browser (the page's own code in Chromium), --crop 0.8, --without-twins-of TRAINING_DATA,
@@ -76,7 +78,15 @@ eval: venv
 	$(PY) -m training.evaluate --model $(MODEL) $(if $(filter --part,$(EVAL_ARGS)),,--data $(DATA)) $(EVAL_ARGS)
 
 landmarks: $(HANDS_VENV)/.installed
-	$(HANDS_VENV)/bin/python -m training.landmarks --data $(DATA) --every $(or $(EVERY),$(EVERY_$(notdir $(DATA))),1)
+	$(HANDS_VENV)/bin/python -m training.landmarks --data $(DATA) --every $(or $(EVERY),$(EVERY_$(call cache_name,$(DATA))),1)
+
+# Leave people out (studies/people_out.py): every letters person scored by keypoint models trained
+# without them, with the shipped image model where it never saw them: runs/people/summary.json, which
+# `make convert NAME=letters` puts in the page. PEOPLE_ARGS: --curve (learning curve), --power, --seeds.
+LETTER_PHOTOS := asl-letters asl-letters-multisigner asl-alphabet-64/train asl-letters-webcams
+people: venv
+	$(foreach d,$(LETTER_PHOTOS),test -f runs/landmarks/$(call cache_name,$(d)).npz || $(MAKE) landmarks DATA=$(SIGNCAM_DATA)/$(d);)
+	$(PY) -m studies.people_out $(PEOPLE_ARGS)
 
 convert: venv
 	$(PY) -m training.export --name $(NAME) $(if $(NEW_PEOPLE),--new-people $(NEW_PEOPLE))

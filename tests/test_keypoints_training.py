@@ -40,10 +40,15 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     landmarks_of(in_run + held, landmarks / "sign-digits.npz", tmp_path)
 
     keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks),
-                    "--extra-landmarks", "other-students"])
+                    "--extra-landmarks", "other-students", "--person-balance", "1"])
 
     report = json.loads((run / "keypoints.json").read_text())
-    assert report["extra_training_landmarks"] == {"other-students": int((~np.isnan(extra["points"][:, 0, 0])).sum())}
+    found_extra = int((~np.isnan(extra["points"][:, 0, 0])).sum())
+    assert report["extra_training_landmarks"] == {"other-students": found_extra}
+    # Each set counts as one person here (training/people.py), weighed alike: --person-balance 1.
+    assert report["person_balance_power"] == 1.0
+    assert report["training_photos_by_person"]["other-students"] == found_extra
+    assert set(report["training_photos_by_person"]) == {"sign-digits", "other-students"}
     assert report["fusion_image_weight"] in keypoints.FUSION_WEIGHTS and report["fusion_image_weight"] <= 0.5
     assert report["val_accuracy_by_weight"][str(report["fusion_image_weight"])] == max(report["val_accuracy_by_weight"].values())
     twins = json.loads((run / "test_twins.json").read_text())  # written by training.train
@@ -75,14 +80,23 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     assert (run / "keypoints.keras").read_bytes() == trained
     for key in ("fusion_image_weight", "test", "held_out", "test_mirrored"):
         assert again[key] == report[key], key
+    assert again["chosen_on"] == {"fusion_image_weight": "val", "no_hand_min_confidence": "val"}
+    # A fusion weight and no-hand bar chosen elsewhere (on held-out people: studies/people_out.py) are used as given.
+    keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks), "--score-only",
+                    "--fusion-image-weight", "0.05", "--no-hand-bar", "0.9"])
+    given = json.loads((run / "keypoints.json").read_text())
+    assert (given["fusion_image_weight"], given["no_hand_min_confidence"]) == (0.05, 0.9)
+    assert given["chosen_on"]["fusion_image_weight"].startswith("given")
+    assert given["test"]["keypoints"] == report["test"]["keypoints"]  # the keypoint model alone is unchanged
 
-    # training.evaluate --part held_out scores the same photos with the same models and rule, so the same numbers.
+    # training.evaluate --part held_out scores the same photos with the same models and rule (and the
+    # run's fusion weight and bar as keypoints.json now gives them), so the same numbers.
     capsys.readouterr()
     evaluate.main(["--model", str(run), "--part", "held_out", "--landmarks", str(landmarks)])
     scored = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert scored["n"] == len(held)
     for name in ("image", "keypoints", "fused"):
-        assert scored[name]["accuracy"] == pytest.approx(held_out[name]), name
+        assert scored[name]["accuracy"] == pytest.approx(given["held_out"][name]), name
 
 
 def test_augmentation_mirrors_about_half_the_hands_and_keeps_their_size():

@@ -180,7 +180,7 @@ def test_convert_refuses_labels_that_do_not_match_the_model_before_converting(ti
     assert not (run.parent / "web" / "tiny").exists()
 
 
-def test_convert_records_accuracy_on_new_people_from_a_lodo_summary_or_a_split_by_signer_run(tmp_path):
+def test_convert_records_accuracy_on_new_people_from_a_study_summary_or_a_split_by_signer_run(tmp_path):
     summary = tmp_path / "summary.json"
     summary.write_text(json.dumps({
         "set-a": {"fused": 0.6, "personal": {"fused_with_own_signs": 0.9}},
@@ -189,10 +189,17 @@ def test_convert_records_accuracy_on_new_people_from_a_lodo_summary_or_a_split_b
     assert new_people["fused"] == {"set-a": 0.6, "set-b": 0.8} and new_people["mean_fused"] == 0.7
     assert new_people["mean_fused_with_own_signs"] == 0.875
     summary.write_text(json.dumps({"set-a": {"keypoints": 0.6}}))  # a run without image models: no fused column
-    with pytest.raises(export.ExportError, match=r"summary\.json is neither a training\.lodo summary .*\(KeyError"):
+    with pytest.raises(export.ExportError, match=r"summary\.json is neither a people_out or training\.lodo summary .*\(KeyError"):
         export.new_people_metadata(summary)
-    with pytest.raises(export.ExportError, match=r"missing\.json is neither a training\.lodo summary"):
+    with pytest.raises(export.ExportError, match=r"missing\.json is neither a people_out or training\.lodo summary"):
         export.new_people_metadata(tmp_path / "missing.json")
+
+    # Or studies.people_out's summary: the mean and the worst of the people the image model never saw.
+    summary.write_text(json.dumps({"summary": {"fused": {"spread": 0.1}}, "people": {
+        "w01": {"fused": 0.5, "keypoints": 0.6}, "w02": {"fused": 0.9, "keypoints": 0.8}, "S1": {"keypoints": 0.7}}}))
+    new_people = export.new_people_metadata(summary)
+    assert new_people["fused"] == {"w01": 0.5, "w02": 0.9} and new_people["mean_fused"] == 0.7
+    assert new_people["worst"] == {"person": "w01", "fused": 0.5} and new_people["mean_keypoints"] == 0.7
 
     # Or a run trained with --split-by-signer, whose test photos are of other signers (digits).
     run = tmp_path / "digits-new-signers"
@@ -206,7 +213,8 @@ def test_convert_records_accuracy_on_new_people_from_a_lodo_summary_or_a_split_b
 
 
 @pytest.mark.parametrize("name, measured_on", [
-    ("letters", {"asl-letters", "asl-letters-multisigner", "asl-alphabet-64"}),
+    # leave people out: every person the image model never saw (studies/people_out.py)
+    ("letters", {"S2"} | {f"w{i:02d}" for i in range(1, 15)}),
     ("digits", {"other signers (--split-by-signer)"}),
 ])
 def test_the_shipped_models_tell_users_how_they_do_on_new_people(name, measured_on):
@@ -217,6 +225,8 @@ def test_the_shipped_models_tell_users_how_they_do_on_new_people(name, measured_
     assert set(fused) == measured_on and all(0 < share <= 1 for share in fused.values())
     # What the page shows is the mean of the sets measured (digits: one), not a number of its own.
     assert metadata["new_people"]["mean_fused"] == round(float(np.mean(list(fused.values()))), 4)
+    if "worst" in metadata["new_people"]:  # the page names the worst person's share too
+        assert metadata["new_people"]["worst"]["fused"] == min(fused.values())
 
 
 def test_the_shipped_letters_model_is_scored_on_a_person_it_never_saw():

@@ -49,7 +49,8 @@ def canonical_label(folder_name):
 
 
 def list_images(root):
-    """Return (paths, labels, classes) for a folder-per-class tree or a CSV file; classes are sorted names.
+    """Return (paths, labels, classes) for a folder-per-class tree, a per-person tree of them
+    (ROOT/PERSON/CLASS/photos: person_folders) or a CSV file; classes are sorted names.
 
     A CSV is Sign Language MNIST (paths are "FILE.csv#ROW", decoded by load_image) or lists photo files
     in `filename,label` columns (paths are the files themselves)."""
@@ -60,9 +61,35 @@ def list_images(root):
         return list_csv(root)
     if not root.is_dir():
         raise DatasetError(f"data folder {root} does not exist or is not a folder")
-    class_dirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
-    if len(class_dirs) < 2:
-        raise DatasetError(f"{root} has {len(class_dirs)} class folder(s); at least 2 are needed")
+    people = person_folders(root)
+    if people:  # ROOT/PERSON/CLASS/photos: the classes of every person, merged by name
+        found = [list_class_folders(person, min_classes=1) for person in people]
+        paths, labels = sum((f[0] for f in found), []), sum((f[1] for f in found), [])
+        return paths, labels, sorted(set(labels))
+    paths, labels = list_class_folders(root)
+    return paths, labels, sorted(set(labels))
+
+
+def subfolders(folder):
+    return sorted(d for d in Path(folder).iterdir() if d.is_dir() and not d.name.startswith("."))
+
+
+def person_folders(root):
+    """The person folders of a per-person tree, ROOT/PERSON/CLASS/photos (asl-letters-webcams: one
+    folder a person, each with a folder a class), told by its sub-folders holding folders and no
+    photos; [] for a folder-per-class tree."""
+    folders = subfolders(root)
+    holds_photos = lambda d: any(f.suffix.lower() in IMAGE_EXTENSIONS for f in d.iterdir() if f.is_file())
+    if folders and all(subfolders(d) and not holds_photos(d) for d in folders):
+        return folders
+    return []
+
+
+def list_class_folders(root, min_classes=2):
+    """(paths, labels) of a folder-per-class tree."""
+    class_dirs = subfolders(root)
+    if len(class_dirs) < min_classes:
+        raise DatasetError(f"{root} has {len(class_dirs)} class folder(s); at least {min_classes} are needed")
     paths, labels, not_images = [], [], []
     for class_dir in class_dirs:
         files = sorted(f for f in class_dir.iterdir() if f.is_file() and not f.name.startswith("."))
@@ -73,13 +100,12 @@ def list_images(root):
         if len(images) < MIN_TESTABLE:
             warnings.warn(f"class folder {class_dir} has only {len(images)} photo(s): all go to training, so its "
                           f"accuracy cannot be measured; {MIN_TESTABLE} or more give it val and test photos",
-                          stacklevel=2)
+                          stacklevel=3)
         paths += images
         labels += [canonical_label(class_dir.name)] * len(images)
     if not_images:
         warn_skipped(not_images, "not an image file")
-    classes = sorted(set(labels))
-    return paths, labels, classes
+    return paths, labels
 
 
 def list_csv(path):
@@ -400,13 +426,16 @@ def split_dataset(paths, labels, seed=0, val_fraction=0.15, test_fraction=0.15, 
 
 def split_by_source(paths, labels, sources, seed=0, by_signer=False):
     """split_dataset within each source dataset (each has its own frame numbering), merged.
-    by_signer: whole people to one side (signer_groups), for sets numbered person by person."""
+    by_signer: whole people to one side (signer_groups), for sets numbered person by person.
+    A per-person tree (person_folders) always goes to the sides a whole person at a time."""
     merged = {"train": [], "val": [], "test": []}
     blocks = set()
     for source in dict.fromkeys(sources):
         members = [i for i, s in enumerate(sources) if s == source]
         source_paths, source_labels = [paths[i] for i in members], [labels[i] for i in members]
         groups = signer_groups(source_paths, source_labels) if by_signer else None
+        if Path(source).is_dir() and person_folders(source):
+            groups = [Path(p).resolve().relative_to(Path(source).resolve()).parts[0] for p in source_paths]
         if by_signer and groups is None:
             raise DatasetError(f"{source}: cannot split by signer: its file names do not all end in a number")
         part = split_dataset(source_paths, source_labels, seed=seed, groups=groups)

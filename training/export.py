@@ -115,10 +115,13 @@ def keypoints_metadata(run):
 
 def new_people_metadata(source):
     """What the page tells users about people the model never saw, from either
-    - training.lodo's summary.json (letters: each set held out in turn), or
+    - studies.people_out's summary.json (letters: every person scored by models trained without them),
+    - training.lodo's summary.json (each set held out in turn), or
     - a run folder trained with --split-by-signer (digits: its test photos are other signers')."""
     source = Path(source)
     try:
+        if source.is_file() and "people" in (summary := json.loads(source.read_text())):
+            return people_out_metadata(summary)
         if source.is_dir():
             if not json.loads((source / "split.json").read_text()).get("by_signer"):
                 raise ExportError(f"{source} was not trained with --split-by-signer: its test photos show "
@@ -130,7 +133,7 @@ def new_people_metadata(source):
         fused = {held_out: result["fused"] for held_out, result in summary.items()}
         taught = {held_out: result["personal"]["fused_with_own_signs"] for held_out, result in summary.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ExportError(f"{source} is neither a training.lodo summary nor a --split-by-signer run with its "
+        raise ExportError(f"{source} is neither a people_out or training.lodo summary nor a --split-by-signer run with its "
                           f"keypoint model ({type(error).__name__}: {error}): leave --new-people out") from error
     return {
         "how": "leave one dataset out (training.lodo): trained without a set's people and rooms, tested on them",
@@ -138,6 +141,23 @@ def new_people_metadata(source):
         "mean_fused": round(sum(fused.values()) / len(fused), 4),
         "fused_with_own_signs": taught,  # after the held-out signer taught their signs (training/personal.py)
         "mean_fused_with_own_signs": round(sum(taught.values()) / len(taught), 4),
+    }
+
+
+def people_out_metadata(summary):
+    """new_people from studies.people_out: the recogniser as the page runs it (fused) on each person
+    the image model never saw, and the keypoint model alone on every person."""
+    fused = {person: round(r["fused"], 4) for person, r in summary["people"].items() if "fused" in r}
+    keypoints = {person: round(r["keypoints"], 4) for person, r in summary["people"].items()}
+    worst = min(fused, key=fused.get)
+    return {
+        "how": "leave people out (studies/people_out.py): each person scored by models trained without them",
+        "fused": fused,
+        "mean_fused": round(sum(fused.values()) / len(fused), 4),
+        "worst": {"person": worst, "fused": fused[worst]},
+        "spread_fused": round(float(summary["summary"]["fused"]["spread"]), 4),
+        "keypoints": keypoints,
+        "mean_keypoints": round(sum(keypoints.values()) / len(keypoints), 4),
     }
 
 
@@ -209,7 +229,7 @@ def main(argv=None):
     p.add_argument("--out", default="web/model")
     p.add_argument("--no-quantize", action="store_true", help="keep float32 weights")
     p.add_argument("--new-people", help="accuracy on people the model never saw, which the page shows beside "
-                                        "the test accuracy: training.lodo's summary.json, or a run folder "
+                                        "the test accuracy: studies.people_out's or training.lodo's summary.json, or a run folder "
                                         "trained with --split-by-signer")
     args = p.parse_args(argv)
     try:

@@ -11,13 +11,14 @@ only the hand's shape, so they carry over to people and rooms never seen (baseli
 """
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from training import leakage
+from training import leakage, people
 from training.data import canonical_label, read_images
 from training.files import save_model, write_json
 
@@ -169,24 +170,35 @@ def load_model(path):
     return keras.models.load_model(path, compile=False)
 
 
-def build_model(num_classes, name="signcam_keypoint_model"):
+def build_model(num_classes, name="signcam_keypoint_model", units=128):
     return keras.Sequential([
         keras.Input((63,), name="landmarks"),
         HandShape(name="hand_shape"),
-        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(units, activation="relu"),
         keras.layers.Dropout(0.3),
-        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(units, activation="relu"),
         keras.layers.Dropout(0.3),
         keras.layers.Dense(num_classes, activation="softmax", name="probabilities"),
     ], name=name)
 
 
-def train_model(x_train, y_train, x_val, y_val, num_classes, epochs=200, seed=0, verbose=0):
+def person_weights(people, power=0.5):
+    """A training weight per photo that evens out how much each person counts: count^-power of the
+    person's photos, scaled to a mean of 1. power 1 makes every person count alike (15 webcam photos
+    of a letter weigh as much as 300 video frames of it); 0 counts every photo alike. Chosen by
+    leave-people-out (studies/people_out.py; letters card)."""
+    names, index, counts = np.unique(np.asarray(people), return_inverse=True, return_counts=True)
+    weights = counts[index].astype(np.float32) ** -power
+    return weights / weights.mean()
+
+
+def train_model(x_train, y_train, x_val, y_val, num_classes, epochs=200, seed=0, verbose=0, weights=None, units=128):
     keras.utils.set_random_seed(seed)
-    model = build_model(num_classes)
+    model = build_model(num_classes, units=units)
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    train = (tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=seed)
-             .batch(64).map(lambda x, y: (augment(x), y)).prefetch(tf.data.AUTOTUNE))
+    weights = np.ones(len(x_train), np.float32) if weights is None else np.asarray(weights, np.float32)
+    train = (tf.data.Dataset.from_tensor_slices((x_train, y_train, weights)).shuffle(len(x_train), seed=seed)
+             .batch(64).map(lambda x, y, w: (augment(x), y, w)).prefetch(tf.data.AUTOTUNE))
     model.fit(train, validation_data=(x_val, y_val), epochs=epochs, verbose=verbose,
               callbacks=[keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=25,
                                                        restore_best_weights=True)])
@@ -196,7 +208,7 @@ def train_model(x_train, y_train, x_val, y_val, num_classes, epochs=200, seed=0,
 SEEDS = (0, 1, 2)
 
 
-def train_ensemble(x_train, y_train, x_val, y_val, num_classes, seeds=SEEDS, verbose=0):
+def train_ensemble(x_train, y_train, x_val, y_val, num_classes, seeds=SEEDS, verbose=0, weights=None, units=128):
     """One model per seed, averaged in one graph (the page loads and runs it like a single model).
 
     A seed alone moves accuracy by about a point either way on new people; the mean of three is
@@ -204,8 +216,9 @@ def train_ensemble(x_train, y_train, x_val, y_val, num_classes, seeds=SEEDS, ver
     Each adds ~66 kB (float16) to the page and well under a millisecond a frame."""
     members = []
     for seed in seeds:
-        trained = train_model(x_train, y_train, x_val, y_val, num_classes, seed=seed, verbose=verbose)
-        member = build_model(num_classes, name=f"seed_{seed}")  # without the optimizer's state, which
+        trained = train_model(x_train, y_train, x_val, y_val, num_classes, seed=seed, verbose=verbose, weights=weights,
+                              units=units)
+        member = build_model(num_classes, name=f"seed_{seed}", units=units)  # without the optimizer's state, which
         member.set_weights(trained.get_weights())  # a saved ensemble would otherwise carry, 3× the weights
         members.append(member)
     if len(members) == 1:
@@ -366,6 +379,13 @@ def main(argv=None):
                         "training photos only, e.g. asl-alphabet-64-train")
     p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS),
                    help="one keypoint model per seed, averaged (default: %(default)s)")
+    p.add_argument("--person-balance", type=float, default=0.0, metavar="POWER",
+                   help="weigh each training photo by its person's photo count ^ -POWER (person_weights; "
+                        "0: every photo alike, 1: every person alike)")
+    p.add_argument("--fusion-image-weight", type=float,
+                   help="use this fusion weight instead of choosing one on the val split (e.g. one chosen "
+                        "on held-out people by studies/people_out.py)")
+    p.add_argument("--no-hand-bar", type=float, help="likewise for the no-hand bar")
     p.add_argument("--score-only", action="store_true",
                    help="score runs/NAME/keypoints.keras again instead of training it (keypoints.json is rewritten)")
     args = p.parse_args(argv)
@@ -388,6 +408,9 @@ def main(argv=None):
         print(f"{part}: hands found in {found.sum()} of {len(found)} photos ({found.mean():.1%})")
 
     (x_train, f_train, y_train), (x_val, f_val, y_val), (_, _, y_test) = parts.values()  # f_*: found as the photos are
+    # who signs each training photo: split paths are DATASET/CLASS/photo when a run merged several sets
+    person = lambda path: people.person_of(*path.split("/", 1)) if len(datasets) > 1 else people.person_of(datasets[0], path)
+    persons = [person(path) for path in split["train"]]
     extra = {}
     for cache in args.extra_landmarks:  # hands of other people, for training only
         extra_table = load_landmarks(args.landmarks, [cache], prefixed=False)
@@ -396,6 +419,7 @@ def main(argv=None):
         x_train, f_train = np.concatenate([x_train, features]), np.concatenate([f_train, found])
         labels = [classes.index(canonical_label(Path(p).parent.name)) for p in paths]
         y_train = np.concatenate([y_train, np.array(labels, dtype=y_train.dtype)])
+        persons += [people.person_of(cache, path) for path in paths]
         print(f"train: + hands found in {found.sum()} of {len(paths)} photos of {cache}")
         extra[cache] = int(found.sum())
     if args.score_only:  # the keypoint model trained before, scored again (after a change in how photos are read)
@@ -403,8 +427,9 @@ def main(argv=None):
             raise SystemExit(f"error: --score-only: {run}/keypoints.keras does not exist (train it first)")
         model = load_model(run / "keypoints.keras")
     else:
+        weights = person_weights(np.array(persons)[f_train], args.person_balance) if args.person_balance else None
         model = train_ensemble(x_train[f_train], y_train[f_train], x_val[f_val], y_val[f_val], len(classes),
-                               seeds=args.seeds, verbose=2)
+                               seeds=args.seeds, verbose=2, weights=weights)
     image_model = keras.models.load_model(run / "model.keras", compile=False)
     # Scored as the page reads photos: each read twice (keypoint_probabilities).
     (kp_val, found_val), (kp_test, found_test) = (keypoint_probabilities(model, split[part], table) for part in ("val", "test"))
@@ -414,8 +439,15 @@ def main(argv=None):
     found = {"val": found_val, "test": found_test}
     weight, val_scores = choose_weight(*probs["val"], found_val, y_val, classes)
     bar, val_bar_scores = choose_no_hand_bar(probs["val"][1], found_val, y_val, classes)
+    chosen_on = {"fusion_image_weight": "val", "no_hand_min_confidence": "val"}
+    if args.fusion_image_weight is not None:
+        weight, chosen_on["fusion_image_weight"] = args.fusion_image_weight, "given (--fusion-image-weight)"
+    if args.no_hand_bar is not None:
+        bar, chosen_on["no_hand_min_confidence"] = args.no_hand_bar, "given (--no-hand-bar)"
     report = {"fusion_image_weight": weight, "val_accuracy_by_weight": val_scores,
               "no_hand_min_confidence": bar, "val_right_without_a_hand_by_bar": val_bar_scores,
+              "chosen_on": chosen_on, "person_balance_power": args.person_balance,
+              "training_photos_by_person": dict(Counter(np.array(persons)[f_train].tolist())),
               "extra_training_landmarks": extra,
               # train: the photos as they are (what the model learns from); val, test: read twice
               "hands_found": {"train": float(parts["train"][1].mean()), **{part: float(found[part].mean()) for part in found}}}
@@ -444,7 +476,7 @@ def main(argv=None):
         save_model(model, run / "keypoints.keras")
     write_json(run / "keypoints.json", report)
     wrote = "keypoints.json" if args.score_only else "keypoints.keras and keypoints.json"
-    print(f"wrote {run}/{wrote} (fusion weight {weight}, no-hand bar {bar}: chosen on val)")
+    print(f"wrote {run}/{wrote} (fusion weight {weight}, no-hand bar {bar}: {chosen_on})")
 
 
 if __name__ == "__main__":

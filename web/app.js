@@ -263,13 +263,15 @@ async function useModel(name) {
   transcript.reset();
   for (const radio of ui.modes) radio.checked = radio.value === name;
   // Honest about who it works for: its test photos show the people it learnt from; new people
-  // (metadata.new_people, training.lodo) may fare worse, and teaching it their signs is the remedy.
+  // (metadata.new_people: studies/people_out.py, each person scored by models trained without them)
+  // may fare worse, and teaching it their signs is the remedy.
   const { test_accuracy: accuracy, new_people: newPeople } = classifier.metadata;
   // One decimal: 99.7 % must not read as 100 %.
   const percent = (value) => `${(value * 100).toFixed(1)}%`;
   document.querySelector('#model-name').textContent = `${name}: ${classifier.labels.length} signs` +
     (accuracy ? `, ${percent(accuracy)} on unseen photos of the people it learnt from` : '') +
     (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw` : '') +
+    (newPeople?.worst ? ` (${Object.keys(newPeople.fused).length} people; the worst ${percent(newPeople.worst.fused)})` : '') +
     (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior };
   teaching.cancel();
