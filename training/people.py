@@ -28,7 +28,7 @@ def person_of(dataset, path):
     """The person who signs the photo at path (relative to the folder of the set named dataset: a
     cache name of LETTER_CACHES or the folder's own name)."""
     path = Path(path)
-    if dataset in ("asl-alphabet-64", "asl-alphabet-64-train", "asl-alphabet-64-test", "train", "test"):
+    if dataset in ("asl-alphabet-64", "asl-alphabet-64-train", "asl-alphabet-64-test"):
         return "asl-alphabet-64"
     if dataset == signers.DATASET:
         return "S2" if signers.shows(path, dataset, "S2") else "S1"
