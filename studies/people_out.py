@@ -26,7 +26,7 @@ import keras
 import numpy as np
 
 from training import data, keypoints, people
-from training.files import save_npz, write_json
+from training.files import replacing, save_npz, write_json
 
 RUN_SPLIT = Path("models/letters.split.json")  # the shipped image model's classes
 IMAGE_MODEL = Path("models/letters.keras")
@@ -86,18 +86,25 @@ def image_probabilities(rows, tables, data_dir, out):
     return wanted, probabilities
 
 
+def keypoint_answers(model, rows, tables, mask):
+    """keypoints.keypoint_probabilities (each photo read twice) for the rows in mask, cache by cache:
+    (probabilities, found)."""
+    kp = np.zeros((mask.sum(), model.output_shape[-1]), np.float32)
+    found = np.zeros(mask.sum(), bool)
+    for cache in set(rows["cache"][mask]):
+        of_cache = rows["cache"][mask] == cache
+        kp[of_cache], found[of_cache] = keypoints.keypoint_probabilities(model, list(rows["path"][mask][of_cache]),
+                                                                         tables[cache])
+    return kp, found
+
+
 def score_people(model, rows, tables, test, image, classes, weight, bar):
     """Per-person results for the rows in test (a mask): keypoints of both readings, and where
     image holds probabilities (NaN elsewhere), image and fused."""
     results, probabilities = {}, {}
     for person in sorted(set(rows["person"][test])):
         mine = test & (rows["person"] == person)
-        kp = np.zeros((mine.sum(), len(classes)), np.float32)
-        found = np.zeros(mine.sum(), bool)
-        for cache in set(rows["cache"][mine]):
-            of_cache = rows["cache"][mine] == cache
-            kp[of_cache], found[of_cache] = keypoints.keypoint_probabilities(
-                model, list(rows["path"][mine][of_cache]), tables[cache])
+        kp, found = keypoint_answers(model, rows, tables, mine)
         y = rows["y"][mine]
         result = {"n": int(mine.sum()), "signs": int(len(set(y))), "hands_found": float(found.mean()),
                   "keypoints": float(np.mean(np.where(found, kp.argmax(1), -1) == y))}
@@ -117,14 +124,15 @@ def score_people(model, rows, tables, test, image, classes, weight, bar):
 def choose_fusion(model, rows, tables, val, image, classes):
     """Fusion weight and no-hand bar chosen on the validation people the image model never saw."""
     val = val & ~np.isnan(image[:, 0])
-    kp, found = np.zeros((val.sum(), len(classes)), np.float32), np.zeros(val.sum(), bool)
-    for cache in set(rows["cache"][val]):
-        of_cache = rows["cache"][val] == cache
-        kp[of_cache], found[of_cache] = keypoints.keypoint_probabilities(model, list(rows["path"][val][of_cache]),
-                                                                         tables[cache])
+    kp, found = keypoint_answers(model, rows, tables, val)
     weight, _ = keypoints.choose_weight(kp, image[val], found, rows["y"][val], classes)
     bar, _ = keypoints.choose_no_hand_bar(image[val], found, rows["y"][val], classes)
     return weight, bar
+
+
+def fold_masks(rows, folds, i):
+    """(test, val) row masks of fold i: its own people, and the next fold's (who choose)."""
+    return np.isin(rows["person"], folds[i]), np.isin(rows["person"], folds[(i + 1) % len(folds)])
 
 
 def train_fold(rows, train, val, classes, seeds, power, units=128):
@@ -163,10 +171,9 @@ def learning_curve(rows, tables, folds, image, classes, seeds, power, units, siz
     scored per test person. Returns {size: {"keypoints": mean, "fused": mean over image-never-saw}}."""
     rng = np.random.default_rng(0)
     curve = {}
-    for i, test_people in enumerate(folds):
-        val_people = folds[(i + 1) % len(folds)]
-        pool = sorted(p for f in folds for p in f if p not in test_people + val_people)
-        test, val = np.isin(rows["person"], test_people), np.isin(rows["person"], val_people)
+    for i in range(len(folds)):
+        test, val = fold_masks(rows, folds, i)
+        pool = sorted(set(rows["person"][~test & ~val]))
         for size in sizes:
             chosen = list(rng.choice(pool, min(size, len(pool)), replace=False))
             model = train_fold(rows, np.isin(rows["person"], chosen), val, classes, seeds, power, units)
@@ -198,10 +205,9 @@ def plot_curve(table, path, total_people):
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    partial = Path(path).with_suffix(".partial.png")
-    fig.savefig(partial, dpi=100)
+    with replacing(path, Path(path).stem + ".partial.png") as partial:
+        fig.savefig(partial, dpi=100)
     plt.close(fig)
-    os.replace(partial, path)
 
 
 def contact_sheets(summary, rows, data_dir, out, per_person=5):
@@ -253,13 +259,11 @@ def main(argv=None):
     image[never_saw] = probabilities
 
     results, choices = {}, []
-    for i, test_people in enumerate(folds):
-        val_people = folds[(i + 1) % len(folds)]
-        test, val = np.isin(rows["person"], test_people), np.isin(rows["person"], val_people)
-        train = ~test & ~val
-        model = train_fold(rows, train, val, classes, args.seeds, args.power, args.units)
+    for i in range(len(folds)):
+        test, val = fold_masks(rows, folds, i)
+        model = train_fold(rows, ~test & ~val, val, classes, args.seeds, args.power, args.units)
         weight, bar = choose_fusion(model, rows, tables, val, image, classes)
-        choices.append({"test": test_people, "val": val_people, "fusion_image_weight": weight,
+        choices.append({"test": folds[i], "val": folds[(i + 1) % len(folds)], "fusion_image_weight": weight,
                         "no_hand_min_confidence": bar})
         fold_results, fold_probabilities = score_people(model, rows, tables, test, image, classes, weight, bar)
         for person, r in fold_results.items():

@@ -433,9 +433,10 @@ def split_by_source(paths, labels, sources, seed=0, by_signer=False):
     for source in dict.fromkeys(sources):
         members = [i for i, s in enumerate(sources) if s == source]
         source_paths, source_labels = [paths[i] for i in members], [labels[i] for i in members]
-        groups = signer_groups(source_paths, source_labels) if by_signer else None
-        if Path(source).is_dir() and person_folders(source):
+        if Path(source).is_dir() and person_folders(source):  # the person is the first folder
             groups = [Path(p).resolve().relative_to(Path(source).resolve()).parts[0] for p in source_paths]
+        else:
+            groups = signer_groups(source_paths, source_labels) if by_signer else None
         if by_signer and groups is None:
             raise DatasetError(f"{source}: cannot split by signer: its file names do not all end in a number")
         part = split_dataset(source_paths, source_labels, seed=seed, groups=groups)

@@ -187,7 +187,7 @@ def person_weights(people, power=0.5):
     person's photos, scaled to a mean of 1. power 1 makes every person count alike (15 webcam photos
     of a letter weigh as much as 300 video frames of it); 0 counts every photo alike. Chosen by
     leave-people-out (studies/people_out.py; letters card)."""
-    names, index, counts = np.unique(np.asarray(people), return_inverse=True, return_counts=True)
+    _, index, counts = np.unique(np.asarray(people), return_inverse=True, return_counts=True)
     weights = counts[index].astype(np.float32) ** -power
     return weights / weights.mean()
 
