@@ -88,6 +88,8 @@ people: venv
 	$(foreach d,$(LETTER_PHOTOS),test -f runs/landmarks/$(call cache_name,$(d)).npz || $(MAKE) landmarks DATA=$(SIGNCAM_DATA)/$(d);)
 	$(PY) -m studies.people_out $(PEOPLE_ARGS)
 
+# Also writes the chart of signs the page teaches with (model/NAME/signs.json: training/chart.py),
+# from the landmark caches the keypoint model trained on.
 convert: venv
 	$(PY) -m training.export --name $(NAME) $(if $(NEW_PEOPLE),--new-people $(NEW_PEOPLE))
 

@@ -135,11 +135,12 @@ def fold_masks(rows, folds, i):
     return np.isin(rows["person"], folds[i]), np.isin(rows["person"], folds[(i + 1) % len(folds)])
 
 
-def train_fold(rows, train, val, classes, seeds, power, units=128):
+def train_fold(rows, train, val, classes, seeds, power, units=128, augmentation=None):
     fit, held = train & rows["found"], val & rows["found"]
     weights = keypoints.person_weights(rows["person"][fit], power) if power else None
     return keypoints.train_ensemble(rows["x"][fit], rows["y"][fit], rows["x"][held], rows["y"][held],
-                                    len(classes), seeds=seeds, weights=weights, units=units)
+                                    len(classes), seeds=seeds, weights=weights, units=units,
+                                    augmentation=augmentation)
 
 
 def summarise(results):
@@ -246,9 +247,15 @@ def main(argv=None):
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--power", type=float, default=0.5, help="person balance: keypoints.person_weights (0 = none)")
     p.add_argument("--units", type=int, default=128, help="width of the keypoint model's two hidden layers")
+    p.add_argument("--augment", nargs="+", default=[], metavar="KEY=VALUE",
+                   help=f"keypoint augmentation other than keypoints.AUGMENTATION {keypoints.AUGMENTATION}")
     p.add_argument("--curve", action="store_true", help="also the learning curve (curve.json, learning-curve.png)")
     p.add_argument("--curve-sizes", type=int, nargs="+", default=[1, 2, 4, 8])
     args = p.parse_args(argv)
+    augmentation = {key: float(value) for key, value in (item.split("=") for item in args.augment)}
+    if set(augmentation) - set(keypoints.AUGMENTATION):
+        p.error(f"--augment: unknown {sorted(set(augmentation) - set(keypoints.AUGMENTATION))}; "
+                f"known: {sorted(keypoints.AUGMENTATION)}")
 
     classes = json.loads(RUN_SPLIT.read_text())["classes"]
     rows, tables = load_rows(args.landmarks, classes)
@@ -261,7 +268,7 @@ def main(argv=None):
     results, choices = {}, []
     for i in range(len(folds)):
         test, val = fold_masks(rows, folds, i)
-        model = train_fold(rows, ~test & ~val, val, classes, args.seeds, args.power, args.units)
+        model = train_fold(rows, ~test & ~val, val, classes, args.seeds, args.power, args.units, augmentation)
         weight, bar = choose_fusion(model, rows, tables, val, image, classes)
         choices.append({"test": folds[i], "val": folds[(i + 1) % len(folds)], "fusion_image_weight": weight,
                         "no_hand_min_confidence": bar})
@@ -276,6 +283,7 @@ def main(argv=None):
     summary = {"how": f"leave people out: {args.folds} folds by person; keypoint models trained without "
                       f"the fold's people (validation: the next fold's); image: the shipped model, "
                       f"for the people it never saw", "seeds": args.seeds, "person_balance_power": args.power, "units": args.units,
+               "augmentation": {**keypoints.AUGMENTATION, **augmentation},
                "folds": choices, "summary": summarise(results), "weak_letters": weak_letters(results, classes),
                "people": results}
     if args.curve:

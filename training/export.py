@@ -161,10 +161,11 @@ def people_out_metadata(summary):
     }
 
 
-def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models", new_people=None):
+def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models", new_people=None,
+           landmarks="runs/landmarks"):
     import keras  # imported here so `--help` is instant
 
-    from training import keypoints
+    from training import chart, keypoints
 
     run, target = Path(runs) / name, Path(out) / name
     for needed in ("model.keras", "metrics.json", "split.json"):
@@ -186,6 +187,10 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
         if (run / "keypoints.keras").is_file():  # the hand-shape model (training.keypoints), fused in the page
             convert(keypoints.load_model(run / "keypoints.keras"), building / "keypoints", quantize)
             info["keypoints"] = keypoints_metadata(run)
+            try:  # the chart of signs the page teaches with: each sign's typical hand (training/chart.py)
+                write_json(building / "signs.json", chart.chart(run, landmarks), indent=None)
+            except (FileNotFoundError, ValueError) as error:
+                raise ExportError(f"the chart of signs (signs.json): {error}") from error
         if new_people:
             info["new_people"] = new_people_metadata(new_people)
         if output_size(building / "model.json") != len(info["labels"]):
@@ -228,12 +233,14 @@ def main(argv=None):
     p.add_argument("--runs", default="runs")
     p.add_argument("--out", default="web/model")
     p.add_argument("--no-quantize", action="store_true", help="keep float32 weights")
+    p.add_argument("--landmarks", default="runs/landmarks", help="landmark caches, for the chart of signs")
     p.add_argument("--new-people", help="accuracy on people the model never saw, which the page shows beside "
                                         "the test accuracy: studies.people_out's or training.lodo's summary.json, or a run folder "
                                         "trained with --split-by-signer")
     args = p.parse_args(argv)
     try:
-        export(args.name, args.runs, args.out, quantize=not args.no_quantize, new_people=args.new_people)
+        export(args.name, args.runs, args.out, quantize=not args.no_quantize, new_people=args.new_people,
+               landmarks=args.landmarks)
     except (ExportError, subprocess.CalledProcessError) as error:
         sys.exit(f"error: {error}")
 

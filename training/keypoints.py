@@ -120,22 +120,53 @@ def mirrored(table):
     return {path: (flip(points), size, flip(room)) for path, (points, size, room) in table.items()}
 
 
-def augment(features):
+# How much augment() changes a hand; studies/people_out.py --augment tries others against people.
+AUGMENTATION = {"rotate": 15, "stretch": 0.10, "jitter": 0.02, "tilt": 0, "fingers": 0}
+
+
+def augment(features, rotate=15, stretch=0.10, jitter=0.02, tilt=0, fingers=0):
     """Another person's hand, another camera: half of them mirrored (a left-handed signer: every
-    training set signs with the right hand), rotated in the image plane ±15°, stretched x/y ±10 %,
-    every point jittered by ~2 % of the hand's size."""
+    training set signs with the right hand), rotated in the image plane ±rotate°, stretched x/y
+    ±stretch, every point jittered by ~jitter of the hand's size. tilt: also turned out of the image
+    plane, ±tilt° about the vertical and the horizontal axis (a camera above or beside the hand);
+    fingers: each finger's bones lengthened or shortened by up to ±fingers (other hands' proportions).
+    Both then scaled again as normalise() scales, so the widest point stays at 1."""
     points = tf.reshape(features, (-1, 21, 3))
     n = tf.shape(points)[0]
-    angle = tf.random.uniform((n,), -0.26, 0.26)
+    if fingers:
+        points = with_finger_lengths(points, tf.random.uniform((n, 5), 1 - fingers, 1 + fingers))
+    if tilt:
+        points = turned(points, tf.random.uniform((n, 2), -1, 1) * np.radians(tilt))
+    if tilt or fingers:
+        points = points / tf.reduce_max(tf.norm(points[..., :2], axis=-1), axis=1)[:, None, None]
+    angle = tf.random.uniform((n,), -1, 1) * np.radians(rotate)
     cos, sin = tf.cos(angle), tf.sin(angle)
     mirror = tf.where(tf.random.uniform((n, 1)) < 0.5, -1.0, 1.0)  # x is wrist-relative: -x mirrors
     x, y, z = points[..., 0] * mirror, points[..., 1], points[..., 2]
     rx = cos[:, None] * x - sin[:, None] * y
     ry = sin[:, None] * x + cos[:, None] * y
-    stretch = tf.random.uniform((n, 1, 2), 0.9, 1.1)
-    xy = tf.stack([rx, ry], -1) * stretch
-    moved = tf.concat([xy, z[..., None]], -1) + tf.random.normal(tf.shape(points), stddev=0.02)
+    xy = tf.stack([rx, ry], -1) * tf.random.uniform((n, 1, 2), 1 - stretch, 1 + stretch)
+    moved = tf.concat([xy, z[..., None]], -1) + tf.random.normal(tf.shape(points), stddev=jitter)
     return tf.reshape(moved, (-1, 63))
+
+
+def turned(points, angles):
+    """N×21×3 wrist-centred points turned by angles[:, 0] about the vertical axis and angles[:, 1]
+    about the horizontal one (z is depth, on x's scale, as MediaPipe gives it)."""
+    yaw, pitch = angles[:, 0, None], angles[:, 1, None]
+    x, y, z = points[..., 0], points[..., 1], points[..., 2]
+    x, z = tf.cos(yaw) * x + tf.sin(yaw) * z, -tf.sin(yaw) * x + tf.cos(yaw) * z
+    y, z = tf.cos(pitch) * y - tf.sin(pitch) * z, tf.sin(pitch) * y + tf.cos(pitch) * z
+    return tf.stack([x, y, z], -1)
+
+
+def with_finger_lengths(points, scales):
+    """N×21×3 wrist-centred points with every bone of finger f (from the wrist out) times scales[:, f]."""
+    parts = [points[:, :1]]
+    for f, finger in enumerate(FINGERS):
+        bones = tf.gather(points, finger[1:], axis=1) - tf.gather(points, finger[:-1], axis=1)
+        parts.append(tf.cumsum(bones * scales[:, f, None, None], axis=1))  # the wrist is at the origin
+    return tf.concat(parts, 1)
 
 
 # The hand's skeleton as MediaPipe numbers it: wrist 0, then 4 points a finger from thumb to little finger.
@@ -192,13 +223,15 @@ def person_weights(people, power=0.5):
     return weights / weights.mean()
 
 
-def train_model(x_train, y_train, x_val, y_val, num_classes, epochs=200, seed=0, verbose=0, weights=None, units=128):
+def train_model(x_train, y_train, x_val, y_val, num_classes, epochs=200, seed=0, verbose=0, weights=None, units=128,
+                augmentation=None):
     keras.utils.set_random_seed(seed)
+    augmentation = {**AUGMENTATION, **(augmentation or {})}
     model = build_model(num_classes, units=units)
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
     weights = np.ones(len(x_train), np.float32) if weights is None else np.asarray(weights, np.float32)
     train = (tf.data.Dataset.from_tensor_slices((x_train, y_train, weights)).shuffle(len(x_train), seed=seed)
-             .batch(64).map(lambda x, y, w: (augment(x), y, w)).prefetch(tf.data.AUTOTUNE))
+             .batch(64).map(lambda x, y, w: (augment(x, **augmentation), y, w)).prefetch(tf.data.AUTOTUNE))
     model.fit(train, validation_data=(x_val, y_val), epochs=epochs, verbose=verbose,
               callbacks=[keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=25,
                                                        restore_best_weights=True)])
@@ -208,7 +241,8 @@ def train_model(x_train, y_train, x_val, y_val, num_classes, epochs=200, seed=0,
 SEEDS = (0, 1, 2)
 
 
-def train_ensemble(x_train, y_train, x_val, y_val, num_classes, seeds=SEEDS, verbose=0, weights=None, units=128):
+def train_ensemble(x_train, y_train, x_val, y_val, num_classes, seeds=SEEDS, verbose=0, weights=None, units=128,
+                   augmentation=None):
     """One model per seed, averaged in one graph (the page loads and runs it like a single model).
 
     A seed alone moves accuracy by about a point either way on new people; the mean of three is
@@ -217,7 +251,7 @@ def train_ensemble(x_train, y_train, x_val, y_val, num_classes, seeds=SEEDS, ver
     members = []
     for seed in seeds:
         trained = train_model(x_train, y_train, x_val, y_val, num_classes, seed=seed, verbose=verbose, weights=weights,
-                              units=units)
+                              units=units, augmentation=augmentation)
         member = build_model(num_classes, name=f"seed_{seed}", units=units)  # without the optimizer's state, which
         member.set_weights(trained.get_weights())  # a saved ensemble would otherwise carry, 3× the weights
         members.append(member)

@@ -21,6 +21,8 @@ import { bindSettingsPanel, loadSettings, saveSettings } from './settings.js';
 import { DEFAULT_MODEL, MODES, initialModel, installedModels } from './models.js';
 import { bindUpload } from './upload.js';
 import { bindTeaching } from './teach.js';
+import { bindPractice } from './learn.js';
+import { ChartError, loadChart } from './chart.js';
 import { registerServiceWorker } from './offline.js';
 import { loadLanguage, prior as letterPrior } from './language.js';
 import { isSoftwareRenderer, webglRenderer } from './gpu.js';
@@ -63,6 +65,17 @@ const teaching = bindTeaching({
   save: $('save-signs'), load: $('load-signs'),
   status: $('teach-status'), taught: $('taught'), guide: $('guide'),
 }, { recogniser: () => recogniser, model: () => modelName, running: () => running });
+const charts = new Map(); // model name -> its chart of signs (chart.js), null where it has none
+const practice = bindPractice({
+  chart: $('chart'), sign: $('practice-sign'), reference: $('practice-reference'), yours: $('practice-yours'),
+  verdict: $('practice-verdict'), feedback: $('practice-feedback'), start: $('practice-start'),
+  next: $('practice-next'), stop: $('practice-stop'), word: $('practice-word'), wordGo: $('practice-word-go'),
+  progress: $('practice-progress'), save: $('practice-save'), load: $('practice-load'), forget: $('practice-forget'),
+  note: $('practice-note'),
+}, {
+  recogniser: () => recogniser, model: () => modelName, chart: () => charts.get(modelName) ?? null,
+  running: () => running, start: () => (running ? null : start()),
+});
 bindSettingsPanel({
   threshold: $('threshold'), thresholdValue: $('threshold-value'),
   hold: $('hold-time'), holdValue: $('hold-time-value'), reset: $('reset-settings'),
@@ -157,6 +170,7 @@ async function loop(id = chain) {
     drawHand(ui.overlay, hand, canvas.width, canvas.height, square);
     ui.decidedBy.textContent = decidedBy;
     if (teaching.onFrame(result, performance.now())) transcript.teaching(); // a sign shown to teach is not typed
+    else if (practice.onFrame(result, performance.now())) transcript.teaching(); // nor one practised
     else transcript.update(results[0], performance.now());
     ui.timing.textContent = `${(performance.now() - started).toFixed(0)} ms/frame`;
     document.body.dataset.ready = 'true';
@@ -235,6 +249,7 @@ function stop() {
   ui.caption.hidden = true;
   transcript.reset();
   teaching.cancel();
+  practice.cancel();
   stopCamera(stream); // releases the camera: its light goes off
   stream = null;
   ui.video.srcObject = null;
@@ -275,6 +290,15 @@ async function useModel(name) {
     (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior };
   teaching.cancel();
+  if (!charts.has(name)) {
+    // The chart is for learning: the page reads signs without it, and says why practice is missing.
+    charts.set(name, await loadChart(`model/${name}/`).catch((error) => {
+      if (!(error instanceof ChartError)) throw error;
+      $('practice-note').textContent = error.message;
+      return null;
+    }));
+  }
+  practice.cancel();
   return true;
 }
 
