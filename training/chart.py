@@ -23,6 +23,9 @@ from training.data import canonical_label
 from training.files import write_json
 from training.keypoints import features_for, load_landmarks, split_part
 
+# The share of a sign's training hands, the surest first, that its typical hand is chosen from:
+# chosen on webcam people left out of the chart (studies/chart_choice.py; letters card).
+SURE_SHARE = 0.1
 MOST_A_PERSON = 400  # hands of one person that a medoid looks at (their first: a cap on time)
 
 # One line a learner can follow, as the sign is seen by someone facing the signer (right hand).
@@ -117,36 +120,43 @@ def training_hands(run, landmarks_dir):
     return np.concatenate(features)[found], np.array(all_labels)[found], np.array(persons)[found]
 
 
-def chart(run, landmarks_dir):
-    """{"signs": [{label, description, motion?, hand: 63 numbers}], "how": ...} for runs/NAME."""
+def sureness(run, hands, labels):
+    """How surely the keypoint model of runs/NAME reads each hand as its own sign."""
     from training.keypoints import load_model  # TensorFlow: imported only here
 
     classes = json.loads((Path(run) / "split.json").read_text())["classes"]
-    hands, labels, persons = training_hands(run, landmarks_dir)
-    # The clearer half: hands the keypoint model reads as their sign at least as surely as the median
-    # one. Many R hands lose their crossed fingers in the landmarks; the medoid of all R is then a U.
-    sureness = load_model(Path(run) / "keypoints.keras").predict(hands, batch_size=1024, verbose=0)[
-        np.arange(len(hands)), [classes.index(label) for label in labels]]
-    signs = []
-    for label in classes:
-        if label in NOT_SIGNS:
-            continue
+    probabilities = load_model(Path(run) / "keypoints.keras").predict(hands, batch_size=1024, verbose=0)
+    return probabilities[np.arange(len(hands)), [classes.index(label) for label in labels]]
+
+
+def reference_hands(hands, labels, persons, sure, signs, sure_share=SURE_SHARE):
+    """{sign: its typical hand}: the medoid (by person) of the sure_share of its hands the keypoint
+    model reads most surely (sure). Many R hands lose their crossed fingers in the landmarks, and many
+    fists their thumb's place: the clearest hands show what makes the sign that sign."""
+    typical = {}
+    for label in signs:
         mine = labels == label
         if not mine.any():
-            raise ValueError(f"no training hand of {label!r} was found in {run}'s photos: the chart cannot draw it")
-        mine &= sureness >= np.median(sureness[mine])
-        if label not in DESCRIPTIONS:
-            raise ValueError(f"training/chart.py has no description of {label!r}: add one to DESCRIPTIONS")
-        sign = {"label": label, "description": DESCRIPTIONS[label]}
-        if label in MOTIONS:
-            sign["motion"] = MOTIONS[label]
-        sign["hand"] = [round(float(v), 4) for v in medoid(hands[mine], persons[mine])]
-        sign["people"] = int(len(set(persons[mine])))
-        signs.append(sign)
-    return {"how": f"each sign's hand is the medoid of the half of its training hands the keypoint model reads "
-                   f"most surely as that sign (the medoid of each person's medoid); "
-                   "63 numbers: 21 MediaPipe points, wrist at 0, scaled to the hand's size (web/hands.js normalise)",
-            "signs": signs}
+            raise ValueError(f"no training hand of {label!r} was found: the chart cannot draw it")
+        mine &= sure >= np.quantile(sure[mine], 1 - sure_share)
+        typical[label] = medoid(hands[mine], persons[mine])
+    return typical
+
+
+def chart(run, landmarks_dir, sure_share=SURE_SHARE):
+    """{"signs": [{label, description, motion?, hand: 63 numbers}], "how": ...} for runs/NAME."""
+    classes = json.loads((Path(run) / "split.json").read_text())["classes"]
+    signs = [label for label in classes if label not in NOT_SIGNS]
+    if missing := [label for label in signs if label not in DESCRIPTIONS]:
+        raise ValueError(f"training/chart.py has no description of {missing}: add them to DESCRIPTIONS")
+    hands, labels, persons = training_hands(run, landmarks_dir)
+    typical = reference_hands(hands, labels, persons, sureness(run, hands, labels), signs, sure_share)
+    return {"how": f"each sign's hand is the typical one (the medoid of each person's medoid) of the "
+                   f"{sure_share:.0%} of its training hands the keypoint model reads most surely; 63 numbers: "
+                   "21 MediaPipe points, wrist at 0, scaled to the hand's size (web/hands.js normalise)",
+            "signs": [{"label": label, "description": DESCRIPTIONS[label],
+                       **({"motion": MOTIONS[label]} if label in MOTIONS else {}),
+                       "hand": [round(float(v), 4) for v in typical[label]]} for label in signs]}
 
 
 def held_out_hands(run, landmarks_dir, labels, per_class=25):
