@@ -57,7 +57,7 @@ def main(argv=None):
     signs = [label for label in classes if label not in chart.NOT_SIGNS]
     hands, labels, persons = chart.training_hands(args.run, args.landmarks)
     sure = chart.sureness(args.run, hands, labels)
-    results = {}
+    results, pairs = {}, {}
     for share in args.shares:
         rates = []
         for half in HALVES:
@@ -65,10 +65,15 @@ def main(argv=None):
             typical = chart.reference_hands(hands[kept], labels[kept], persons[kept], sure[kept], signs, share)
             rate = feedback_rate(typical, hands_of(hands, labels, persons, half))
             rates.append(rate["overall"])
+            for name, (value, n) in rate["pairs"].items():  # per pair, both halves together
+                before, count = pairs.setdefault(share, {}).get(name, (0.0, 0))
+                pairs[share][name] = ((before * count + value * n) / (count + n), count + n)
             print(f"share {share}: {half[0]}-{half[-1]} left out: {rate['overall']:.1%} of {rate['n']} hands", flush=True)
         results[share] = float(np.mean(rates))
     best = max(results, key=results.get)
-    write_json(args.out, {"how": __doc__.strip().splitlines()[0], "mean_by_share": results, "best": best})
+    write_json(args.out, {"how": __doc__.strip().splitlines()[0], "mean_by_share": results, "best": best,
+                          "pairs_by_share": pairs})
+    print(f"per pair at {best}:", " · ".join(f"{name} {value:.0%}" for name, (value, _) in pairs[best].items()))
     print("names a real difference, mean of both halves:",
           ", ".join(f"{share}: {rate:.1%}" for share, rate in results.items()), f"-> best {best}")
 

@@ -21,9 +21,10 @@ export function feedbackRate(chart, hands, pairs = PAIRS) {
   for (const [a, b] of pairs) {
     for (const [x, y] of [[a, b], [b, a]]) {
       if (!hands[x]?.length) continue;
-      const [refX, refY] = [measure(chart[x].hand), measure(chart[y].hand)];
+      const [refX, refY] = [x, y].map((sign) => ({ ...measure(chart[sign].hand), motion: chart[sign].motion }));
       const real = hands[x].filter(({ hand, read }) => differences(hand, y, {
-        targetHand: chart[y].hand, read, readHand: read ? chart[read]?.hand : null,
+        targetHand: chart[y].hand, targetMotion: chart[y].motion, read,
+        readHand: read ? chart[read]?.hand : null, readMotion: read ? chart[read]?.motion : null,
       }).some(({ part }) => differs(part, refX, refY)));
       rates[`${x} as ${y}`] = [real.length / hands[x].length, hands[x].length];
     }

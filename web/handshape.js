@@ -157,8 +157,9 @@ export const PARTS = {
   },
 };
 
-/** Whether measure `part` tells hands a and b (measures) apart. */
+/** Whether measure `part` tells hands a and b (measures, with `motion`: whether the sign moves) apart. */
 export function differs(part, a, b) {
+  if (part === 'motion') return Boolean(a.motion) !== Boolean(b.motion);
   const { tol, applies } = PARTS[part];
   return (!applies || applies(a, b)) && Math.abs(a[part] - b[part]) > tol;
 }
@@ -167,8 +168,16 @@ export function differs(part, a, b) {
  *  first: what differs between the sign it was read as (its reference hand: readHand) and the target,
  *  where the user's hand differs the same way, before what differs only from the target.
  *  Returns [{part, you, target, text}] (at most `most`), text a sentence for the learner. */
-export function differences(hand, target, { targetHand, read = null, readHand = null, most = 2 } = {}) {
+export function differences(hand, target, {
+  targetHand, read = null, readHand = null, targetMotion = null, readMotion = null, most = 2,
+} = {}) {
   const you = measure(hand), goal = measure(targetHand);
+  // J and Z are I and a pointing index drawn in the air: read as a sign its hand is like but that
+  // moves differently (I for J), what differs is the motion, which no one frame shows.
+  let motion = read && read !== target && Boolean(targetMotion) !== Boolean(readMotion)
+    ? [{ part: 'motion', you: readMotion ? 1 : 0, target: targetMotion ? 1 : 0,
+      text: targetMotion ? `That is held still: it makes ${read}. For ${target}, move: ${targetMotion.replace(/^Move it: /, '')}`
+        : `That makes ${read}, which is drawn in the air. For ${target}, hold your hand still.` }] : [];
   const readMeasures = read && read !== target && readHand ? measure(readHand) : null;
   const found = [];
   for (const part of Object.keys(PARTS)) {
@@ -182,9 +191,10 @@ export function differences(hand, target, { targetHand, read = null, readHand = 
     found.push({ part, you: you[part], target: goal[part], score: apart + (telling ? 100 : 0), telling });
   }
   found.sort((a, b) => b.score - a.score);
-  return found.slice(0, most).map(({ part, you: u, target: t, telling }, i) => ({
-    part, you: u, target: t, text: sentence(part, u, t, target, i === 0 && telling ? read : null),
-  }));
+  if (found.some(({ telling }) => telling)) motion = []; // the read sign's hand differs: say that instead
+  return [...motion, ...found.map(({ part, you: u, target: t, telling }, i) => ({
+    part, you: u, target: t, text: sentence(part, u, t, target, i === 0 && telling && !motion.length ? read : null),
+  }))].slice(0, most);
 }
 
 function sentence(part, you, target, sign, makes) {

@@ -50,8 +50,9 @@ export class Attempt {
     }
     if (this.phase === 'wrong' && this.chart[this.sign]) { // live: follows the hand as it changes
       const hand = isLeftHand(result.hand) ? mirrored(result.features) : result.features;
+      const [asked, read] = [this.chart[this.sign], this.chart[this.read]];
       this.differences = differences(hand, this.sign, {
-        targetHand: this.chart[this.sign].hand, read: this.read, readHand: this.chart[this.read]?.hand,
+        targetHand: asked.hand, targetMotion: asked.motion, read: this.read, readHand: read?.hand, readMotion: read?.motion,
       });
     }
     return this.phase;

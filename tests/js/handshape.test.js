@@ -33,6 +33,16 @@ test('a thumb across the fingers asked as A is told where the thumb goes, and th
   assert.match(first.text, /^Your thumb is .*: that makes S\. For A, rest your thumb against the side of your index finger\.$/);
 });
 
+test('a still I asked as J is told to draw the J; a hand read as a sign unlike the asked one is told its shape', () => {
+  const { hand } = held.I.find(({ read: readAs }) => readAs === 'I');
+  const [first] = differences(hand, 'J', { targetHand: chart.J.hand, targetMotion: chart.J.motion, read: 'I', readHand: chart.I.hand });
+  assert.equal(first.part, 'motion');
+  assert.match(first.text, /^That is held still: it makes I\. For J, move: with the little finger, draw a J/);
+  const fist = held.S.find(({ read: readAs }) => readAs === 'S').hand; // S is still, J moves, and their hands differ
+  assert.notEqual(differences(fist, 'J', { targetHand: chart.J.hand, targetMotion: chart.J.motion, read: 'S',
+    readHand: chart.S.hand })[0].part, 'motion');
+});
+
 test('the asked sign\'s own hand has nothing to change; a mirrored hand keeps its fingers', () => {
   for (const sign of Object.values(chart)) {
     assert.deepEqual(differences(sign.hand, sign.label, { targetHand: sign.hand }), [], sign.label);
