@@ -4,7 +4,7 @@
 //
 //   node studies/feedback_rate.mjs CHART.json HANDS.json   -> {"overall": ..., "pairs": {...}, "n": ...}
 //
-// HANDS.json: {"hands": {sign: [{hand: 63 numbers, read: what the recogniser read, or null}]}}.
+// CHART.json: a signs.json (training/chart.py). HANDS.json: {"hands": {sign: [{hand: 63 numbers, read: what the recogniser read, or null}]}}.
 // Used by tests/js/handshape.test.js (held-out signer S2) and studies/chart_choice.py.
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -22,10 +22,8 @@ export function feedbackRate(chart, hands, pairs = PAIRS) {
     for (const [x, y] of [[a, b], [b, a]]) {
       if (!hands[x]?.length) continue;
       const [refX, refY] = [x, y].map((sign) => ({ ...measure(chart[sign].hand), motion: chart[sign].motion }));
-      const real = hands[x].filter(({ hand, read }) => differences(hand, y, {
-        targetHand: chart[y].hand, targetMotion: chart[y].motion, read,
-        readHand: read ? chart[read]?.hand : null, readMotion: read ? chart[read]?.motion : null,
-      }).some(({ part }) => differs(part, refX, refY)));
+      const real = hands[x].filter(({ hand, read }) => differences(hand, y, chart, read)
+        .some(({ part }) => differs(part, refX, refY)));
       rates[`${x} as ${y}`] = [real.length / hands[x].length, hands[x].length];
     }
   }

@@ -73,6 +73,8 @@ MOTIONS = {
     "J": "Move it: with the little finger, draw a J: down, then curving towards you, turning the palm in.",
     "Z": "Move it: with the index finger, draw a Z: across, diagonally down and back, across again.",
 }
+# A moving sign held still is another sign: J's hand is I's. Read as it, the feedback names the motion.
+STILL = {"J": "I", "Z": "D"}
 NOT_SIGNS = {"nothing"}
 # Signs learners mix up (the practise issue): the feedback must name what tells each pair apart.
 CONFUSED = ["AS", "AT", "AM", "AN", "AE", "ST", "SM", "SN", "SE", "TM", "TN", "TE", "MN", "ME", "NE",
@@ -156,6 +158,7 @@ def chart(run, landmarks_dir, sure_share=SURE_SHARE):
                    "21 MediaPipe points, wrist at 0, scaled to the hand's size (web/hands.js normalise)",
             "signs": [{"label": label, "description": DESCRIPTIONS[label],
                        **({"motion": MOTIONS[label]} if label in MOTIONS else {}),
+                       **({"still": STILL[label]} if label in STILL and STILL[label] in signs else {}),
                        "hand": [round(float(v), 4) for v in typical[label]]} for label in signs]}
 
 

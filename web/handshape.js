@@ -164,21 +164,22 @@ export function differs(part, a, b) {
   return (!applies || applies(a, b)) && Math.abs(a[part] - b[part]) > tol;
 }
 
-/** How the user's hand (63 numbers) differs from the target sign's reference hand, the most telling
- *  first: what differs between the sign it was read as (its reference hand: readHand) and the target,
- *  where the user's hand differs the same way, before what differs only from the target.
- *  Returns [{part, you, target, text}] (at most `most`), text a sentence for the learner. */
-export function differences(hand, target, {
-  targetHand, read = null, readHand = null, targetMotion = null, readMotion = null, most = 2,
-} = {}) {
-  const you = measure(hand), goal = measure(targetHand);
-  // J and Z are I and a pointing index drawn in the air: read as a sign its hand is like but that
-  // moves differently (I for J), what differs is the motion, which no one frame shows.
-  let motion = read && read !== target && Boolean(targetMotion) !== Boolean(readMotion)
-    ? [{ part: 'motion', you: readMotion ? 1 : 0, target: targetMotion ? 1 : 0,
-      text: targetMotion ? `That is held still: it makes ${read}. For ${target}, move: ${targetMotion.replace(/^Move it: /, '')}`
-        : `That makes ${read}, which is drawn in the air. For ${target}, hold your hand still.` }] : [];
-  const readMeasures = read && read !== target && readHand ? measure(readHand) : null;
+/** How the user's hand (63 numbers) differs from the asked sign's hand in the chart (chart.js: {sign:
+ *  {hand, motion?, still?}}), the most telling first: what differs between the chart hands of the sign
+ *  it was read as and of the asked sign, where the user's hand differs the same way, before what
+ *  differs only from the asked sign. Returns [{part, you, target, text}] (at most `most`), text a
+ *  sentence for the learner. */
+export function differences(hand, target, chart, read = null, most = 2) {
+  const asked = chart[target], readSign = read && read !== target ? chart[read] : null;
+  // J and Z are drawn in the air; held still they are other signs (chart `still`: J held still is I).
+  // Read as that still sign, or asked for it and read as the moving one, what differs is the motion.
+  if (readSign && (asked.still === read || readSign.still === target)) {
+    return [{ part: 'motion', you: readSign.motion ? 1 : 0, target: asked.motion ? 1 : 0,
+      text: asked.motion ? `That is held still: it makes ${read}. For ${target}, move: ${asked.motion.replace(/^Move it: /, '')}`
+        : `That makes ${read}, which is drawn in the air. For ${target}, hold your hand still.` }];
+  }
+  const you = measure(hand), goal = measure(asked.hand);
+  const readMeasures = readSign ? measure(readSign.hand) : null;
   const found = [];
   for (const part of Object.keys(PARTS)) {
     const { tol, applies } = PARTS[part];
@@ -191,10 +192,9 @@ export function differences(hand, target, {
     found.push({ part, you: you[part], target: goal[part], score: apart + (telling ? 100 : 0), telling });
   }
   found.sort((a, b) => b.score - a.score);
-  if (found.some(({ telling }) => telling)) motion = []; // the read sign's hand differs: say that instead
-  return [...motion, ...found.map(({ part, you: u, target: t, telling }, i) => ({
-    part, you: u, target: t, text: sentence(part, u, t, target, i === 0 && telling && !motion.length ? read : null),
-  }))].slice(0, most);
+  return found.slice(0, most).map(({ part, you: u, target: t, telling }, i) => ({
+    part, you: u, target: t, text: sentence(part, u, t, target, i === 0 && telling ? read : null),
+  }));
 }
 
 function sentence(part, you, target, sign, makes) {

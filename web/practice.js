@@ -50,10 +50,7 @@ export class Attempt {
     }
     if (this.phase === 'wrong' && this.chart[this.sign]) { // live: follows the hand as it changes
       const hand = isLeftHand(result.hand) ? mirrored(result.features) : result.features;
-      const [asked, read] = [this.chart[this.sign], this.chart[this.read]];
-      this.differences = differences(hand, this.sign, {
-        targetHand: asked.hand, targetMotion: asked.motion, read: this.read, readHand: read?.hand, readMotion: read?.motion,
-      });
+      this.differences = differences(hand, this.sign, this.chart, this.read);
     }
     return this.phase;
   }

@@ -28,24 +28,24 @@ test('feedback on held-out hands names a real difference for most confused pairs
 
 test('a thumb across the fingers asked as A is told where the thumb goes, and that it makes S', () => {
   const { hand } = held.S.find(({ read: readAs }) => readAs === 'S');
-  const [first] = differences(hand, 'A', { targetHand: chart.A.hand, read: 'S', readHand: chart.S.hand });
+  const [first] = differences(hand, 'A', chart, 'S');
   assert.equal(first.part, 'thumbAcross');
   assert.match(first.text, /^Your thumb is .*: that makes S\. For A, rest your thumb against the side of your index finger\.$/);
 });
 
 test('a still I asked as J is told to draw the J; a hand read as a sign unlike the asked one is told its shape', () => {
   const { hand } = held.I.find(({ read: readAs }) => readAs === 'I');
-  const [first] = differences(hand, 'J', { targetHand: chart.J.hand, targetMotion: chart.J.motion, read: 'I', readHand: chart.I.hand });
+  const [first] = differences(hand, 'J', chart, 'I');
   assert.equal(first.part, 'motion');
   assert.match(first.text, /^That is held still: it makes I\. For J, move: with the little finger, draw a J/);
   const fist = held.S.find(({ read: readAs }) => readAs === 'S').hand; // S is still, J moves, and their hands differ
-  assert.notEqual(differences(fist, 'J', { targetHand: chart.J.hand, targetMotion: chart.J.motion, read: 'S',
-    readHand: chart.S.hand })[0].part, 'motion');
+  assert.notEqual(differences(fist, 'J', chart, 'S')[0].part, 'motion');
+  assert.equal(differences(held.J[0].hand, 'I', chart, 'J')[0].text, 'That makes J, which is drawn in the air. For I, hold your hand still.');
 });
 
 test('the asked sign\'s own hand has nothing to change; a mirrored hand keeps its fingers', () => {
   for (const sign of Object.values(chart)) {
-    assert.deepEqual(differences(sign.hand, sign.label, { targetHand: sign.hand }), [], sign.label);
+    assert.deepEqual(differences(sign.hand, sign.label, chart), [], sign.label);
     const [plain, flipped] = [measure(sign.hand), measure(mirrored(sign.hand))];
     for (const part of ['index', 'middle', 'ring', 'little', 'thumbAcross', 'pinch', 'spread', 'pointing']) {
       assert.ok(Math.abs(plain[part] - flipped[part]) < 1e-3, `${sign.label} ${part}`); // float32
