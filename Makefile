@@ -53,7 +53,7 @@ VENDOR_FILES := node_modules/@tensorflow/tfjs/dist/tf.min.js \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm \
 	node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm
 
-.PHONY: serve test train convert eval landmarks people language vendor venv chromium clean site bench
+.PHONY: serve test train convert eval landmarks people language vendor venv chromium clean site bench spell-bench
 
 serve: vendor
 	@echo "SignCam is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -99,6 +99,14 @@ convert: venv
 language: venv
 	$(call pip_install,$(PY),requirements-language.txt)
 	$(PY) -m training.language $(LANGUAGE_ARGS)
+
+# Words spelled by the 15 people the letters models never saw, through web/speller.js under node
+# (studies/spelling.py; needs `make people`'s runs/people/): runs/spelling/summary.json.
+# SPELL_ARGS: --hold-s SECONDS, --english off.
+spell-bench: venv
+	$(call pip_install,$(PY),requirements-language.txt)
+	test -f runs/people/summary.json || $(MAKE) people
+	$(PY) -m studies.spelling $(SPELL_ARGS)
 
 # Every web/model/*/ against a Teachable-Machine-equivalent model in one headless Chromium (~3 min):
 # prints the table, writes bench/results.json and refreshes the table in README.md.

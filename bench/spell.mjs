@@ -1,0 +1,43 @@
+// The spelling benchmark's fast runner: streams of per-frame recogniser probabilities fed through the
+// page's own speller (web/speller.js) and letter model of English (web/language.js), as app.js does
+// each frame: probabilities × English prior given the text so far -> top -> Speller.update.
+//
+//   node bench/spell.mjs STREAMS.json > TYPED.json
+//
+// STREAMS.json (studies/spelling.py writes it): {labels, frame_ms, english, threshold?, hold_ms?,
+//   people: {PERSON: {probabilities: [[p per label] per photo], streams: [[photo index or -1] per frame]}}};
+// -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
+// Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its last sign was typed.
+import fs from 'node:fs';
+
+import { Speller, DEFAULTS } from '../web/speller.js';
+import { prior, rerank } from '../web/language.js';
+
+const input = JSON.parse(fs.readFileSync(process.argv[2]));
+const table = input.english ? JSON.parse(fs.readFileSync(new URL('../web/language/en.json', import.meta.url))) : null;
+const { labels, frame_ms: frameMs } = input;
+const nothing = { label: 'nothing', probability: 1 };
+
+function top(probabilities) {
+  let best = 0;
+  for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[best]) best = i;
+  return { label: labels[best], probability: probabilities[best] };
+}
+
+const out = {};
+for (const [person, { probabilities, streams }] of Object.entries(input.people)) {
+  out[person] = streams.map((frames) => {
+    const speller = new Speller({ threshold: input.threshold ?? DEFAULTS.threshold, holdMs: input.hold_ms ?? DEFAULTS.holdMs });
+    let last = null;
+    frames.forEach((photo, i) => {
+      let reading = nothing;
+      if (photo >= 0) {
+        const p = probabilities[photo];
+        reading = top(table ? rerank(p, prior(table, speller.text, labels)) : p);
+      }
+      if (speller.update(reading, i * frameMs).committed !== null) last = i * frameMs;
+    });
+    return { text: speller.text, last_ms: last };
+  });
+}
+process.stdout.write(JSON.stringify(out));

@@ -1,0 +1,168 @@
+"""The spelling benchmark: words spelled by people the recogniser never saw, through the page's own
+speller, as a webcam shows signing.
+
+    make spell-bench            (python -m studies.spelling [--hold-s 1.2] [--english off])
+
+The people: the 15 that `make people` (studies/people_out.py) scores with models that never saw them
+(S2 and the fourteen webcam people): each photo of theirs read by keypoint models trained without
+them, fused with the shipped image model, decided as the page decides (runs/people/probabilities-
+PERSON.npz). A stream spells a word as a webcam would show it, FRAME_MS a frame: each letter held
+--hold-s, its frames that person's own photos of the letter in the order they were filmed (the hand
+moving and changing size a little; each webcam class is 15 frames spread over a 4–7 s capture, so
+a photo stands for PHOTO_MS), starting at a random one; an empty scene between two of the same letter (a release), none elsewhere;
+half a second of empty scene before the first letter. bench/spell.mjs runs web/speller.js and
+web/language.js over them under node.
+
+Word lists (none used to tune anything): the 500 commonest English words and 200 common names of
+the letter model's held-out fifth (training/language.py held_out), 200 random letter strings of 2–6
+letters. Each person spells the words made of letters they signed. Reports per list: words exactly
+right, character error rate (edit distance / length), seconds per character (when the last letter
+of a word spelled right was typed, over its length), and characters typed in 60 s of empty scene
+(each person's own `nothing` photos, where they have some). Writes runs/spelling/summary.json.
+"""
+import argparse
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from studies import people_out
+from training import keypoints, language
+from training.files import write_json
+
+FRAME_MS = 66  # ~15 frames a second: the page's loop with the hand tracker on wasm here
+PHOTO_MS = 330  # a webcam class is 15 frames of a 4–7 s capture: one photo stands for a third of a second
+RELEASE_S = 0.4
+LEAD_S = 0.5
+EMPTY_S = 60
+LISTS = {"common words": 500, "names": 200, "random strings": 200}
+
+
+def word_lists(seed=0):
+    """{list: [WORD]}: none of the words was used to build the letter model (language.held_out)."""
+    rng = np.random.default_rng(seed)
+    frequencies = language.english_words()
+    common = [w for w in frequencies if language.held_out(w) and len(w) >= 2][:LISTS["common words"]]
+    names = [n for n in dict.fromkeys(language.census_names())
+             if n.isalpha() and language.held_out(n) and n not in frequencies][:LISTS["names"]]
+    strings = ["".join(rng.choice(list(language.ALPHABET), rng.integers(2, 7))) for _ in range(LISTS["random strings"])]
+    return {"common words": common, "names": names, "random strings": strings}
+
+
+def frame_order(path):
+    """Photos in the order they were filmed: their file names count frames (w01/A/14.jpg, D/D10.jpg)."""
+    digits = "".join(c for c in Path(path).stem if c.isdigit())
+    return int(digits) if digits else 0
+
+
+def people_photos(people_dir, landmarks, classes):
+    """{person: (probabilities as the page decides, y, photo paths)} for every probabilities-PERSON.npz."""
+    rows, _ = people_out.load_rows(landmarks, classes)
+    out = {}
+    for path in sorted(Path(people_dir).glob("probabilities-*.npz")):
+        person = path.stem.removeprefix("probabilities-")
+        saved = np.load(path)
+        mine = rows["person"] == person
+        if not np.array_equal(rows["y"][mine], saved["y"]):
+            raise SystemExit(f"error: {path} does not match the landmark caches' photos of {person}: "
+                             f"run `make people` again")
+        probabilities = keypoints.recognised_probabilities(saved["keypoints"], saved["image"], saved["found"],
+                                                           float(saved["weight"]), classes, float(saved["bar"]))
+        out[person] = (probabilities, saved["y"], rows["path"][mine])
+    if not out:
+        raise SystemExit(f"error: no probabilities-PERSON.npz in {people_dir}: run `make people` first")
+    return out
+
+
+def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
+    """Photo indices a frame (-1: an empty scene) for one word."""
+    frames = [-1] * lead_frames
+    for i, letter in enumerate(word):
+        if i and word[i - 1] == letter:
+            frames += [-1] * release_frames
+        photos = photos_of[letter]
+        start = rng.integers(len(photos))
+        step = round(PHOTO_MS / FRAME_MS)  # frames a photo stands for
+        frames += [int(photos[(start + j // step) % len(photos)]) for j in range(hold_frames)]
+    return frames
+
+
+def run_speller(people, labels, english, threshold=None, hold_ms=None):
+    with tempfile.TemporaryDirectory() as folder:
+        streams = Path(folder) / "streams.json"
+        streams.write_text(json.dumps({"labels": labels, "frame_ms": FRAME_MS, "english": english,
+                                       "threshold": threshold, "hold_ms": hold_ms, "people": people}))
+        out = subprocess.run(["node", "bench/spell.mjs", str(streams)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--people", default="runs/people", help="studies.people_out's output")
+    p.add_argument("--landmarks", default="runs/landmarks")
+    p.add_argument("--hold-s", type=float, default=1.2, help="how long each letter is shown")
+    p.add_argument("--english", choices=["on", "off"], default="on", help="the page's letter model of English")
+    p.add_argument("--out", default="runs/spelling")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
+    classes = json.loads(people_out.RUN_SPLIT.read_text())["classes"]
+    lists = word_lists(args.seed)
+    hold, release, lead = (round(s * 1000 / FRAME_MS) for s in (args.hold_s, RELEASE_S, LEAD_S))
+    rng = np.random.default_rng(args.seed)
+    people, asked = {}, {}
+    for person, (probabilities, y, paths) in people_photos(args.people, args.landmarks, classes).items():
+        photos_of = {label: sorted(np.flatnonzero(y == i), key=lambda k: frame_order(paths[k]))
+                     for i, label in enumerate(classes) if (y == i).any()}
+        words = [(name, w) for name, ws in lists.items() for w in ws if all(c in photos_of for c in w)]
+        streams = [stream(w, photos_of, rng, hold, release, lead) for _, w in words]
+        empty = photos_of.get("nothing")
+        if empty:  # 60 s of this person's empty scenes, in order
+            streams.append([int(empty[j // 4 % len(empty)]) for j in range(EMPTY_S * 1000 // FRAME_MS)])
+        people[person] = {"probabilities": np.round(probabilities, 5).tolist(), "streams": streams}
+        asked[person] = (words, bool(empty))
+    typed = run_speller(people, classes, args.english == "on")
+
+    results = {name: {"words": 0, "right": 0, "edits": 0, "letters": 0, "ms": 0, "right_letters": 0}
+               for name in lists}
+    per_person, stray = {}, {}
+    for person, (words, has_empty) in asked.items():
+        out = typed[person]
+        if has_empty:
+            stray[person] = len(out.pop()["text"].replace(" ", ""))
+        mine = per_person.setdefault(person, {"words": len(words), "right": 0})
+        for (name, word), result in zip(words, out):
+            r = results[name]
+            r["words"] += 1
+            r["letters"] += len(word)
+            r["edits"] += Levenshtein.distance(result["text"].strip(), word)
+            if result["text"].strip() == word:
+                r["right"] += 1
+                mine["right"] += 1
+                r["ms"] += result["last_ms"] - lead * FRAME_MS  # from the first letter shown to the last typed
+                r["right_letters"] += len(word)
+    summary = {
+        "how": __doc__.strip().splitlines()[0], "people": sorted(asked), "hold_s": args.hold_s,
+        "frame_ms": FRAME_MS, "english": args.english,
+        "lists": {name: {"words": r["words"], "exactly_right": r["right"] / max(1, r["words"]),
+                         "character_error_rate": r["edits"] / max(1, r["letters"]),
+                         "seconds_per_character": r["ms"] / 1000 / max(1, r["right_letters"])}
+                  for name, r in results.items()},
+        "stray_characters_in_60_s_empty": stray,
+        "per_person_exactly_right": {p: v["right"] / max(1, v["words"]) for p, v in per_person.items()},
+    }
+    write_json(Path(args.out) / "summary.json", summary)
+    print(f"| list | words | exactly right | character error rate | s per character |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, r in summary["lists"].items():
+        print(f"| {name} | {r['words']} | {r['exactly_right']:.1%} | {r['character_error_rate']:.1%} | "
+              f"{r['seconds_per_character']:.2f} |")
+    print("stray characters in 60 s of empty scene:", stray)
+    print("exactly right per person:", {p: f"{v:.0%}" for p, v in summary["per_person_exactly_right"].items()})
+    print(f"wrote {args.out}/summary.json")
+
+
+if __name__ == "__main__":
+    main()
