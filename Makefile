@@ -104,7 +104,7 @@ language: venv
 # (studies/spelling.py; needs `make people`'s runs/people/): runs/spelling/summary.json.
 # SPELL_ARGS: --hold-s SECONDS, --english off.
 spell-bench: venv
-	$(call pip_install,$(PY),requirements-language.txt)
+	$(call pip_install,$(PY),requirements-language.txt)  # wordfreq and names: the word lists
 	test -f runs/people/summary.json || $(MAKE) people
 	$(PY) -m studies.spelling $(SPELL_ARGS)
 

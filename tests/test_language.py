@@ -112,13 +112,14 @@ def test_after_a_q_the_camera_types_the_u_the_recogniser_alone_was_too_unsure_to
     model = keras.models.load_model(ROOT / "models" / "letters.keras")
     table = language.load_table(TABLE)
     u = None
-    for scale, path in ((scale, path) for scale in (1.0, 0.8, 0.7)
+    for scale, path in ((scale, path) for scale in (1.0, 0.8, 0.7, 0.6)
                         for path in sorted((shared_data / "asl-alphabet-64" / "test" / "U").iterdir())):
         frame = camera_frame(data.load_image(path), scale=scale)
         reading = model.predict(data.crop_and_resize(frame, model.input_shape[1])[None], verbose=0)[0]
         after_q = language.rerank(reading, language.prior(table, "Q", LETTERS))
         runner_up = np.sort(reading)[-2]  # U clearly first, so the page (float16 weights) shows U too
-        if LETTERS[reading.argmax()] == "U" and runner_up + 0.15 < reading.max() < 0.6 and after_q.max() > 0.9:
+        # Under web/speller.js's bar (DEFAULTS.threshold 0.3, with room for the page's float16 weights).
+        if LETTERS[reading.argmax()] == "U" and runner_up + 0.1 < reading.max() < 0.26 and after_q.max() > 0.8:
             u = frame
             print(f"{path.name} at {scale:.0%}: U {reading.max():.2f} alone, {after_q.max():.2f} after Q")
             break

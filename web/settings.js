@@ -4,9 +4,12 @@
 import { DEFAULTS } from './speller.js';
 
 const KEY = 'signcam.settings';
+// The speller's rule changed on 2026-12-04 (evidence, not a bar held in a row: speller.js); a
+// threshold and hold remembered from before meant something else, so they are not carried over.
+const SPELLER_RULE = 2;
 export const LIMITS = Object.freeze({
-  threshold: { min: 0.5, max: 0.95, step: 0.05 },
-  holdMs: { min: 300, max: 2000, step: 100 },
+  threshold: { min: 0.25, max: 0.9, step: 0.05 },
+  holdMs: { min: 100, max: 1500, step: 100 },
 });
 
 const inRange = (value, { min, max }) => typeof value === 'number' && value >= min && value <= max;
@@ -18,9 +21,11 @@ export function loadSettings() {
   } catch {
     // Storage blocked (private mode) or not JSON: use the defaults.
   }
+  const current = stored.spellerRule === SPELLER_RULE;
   return {
-    threshold: inRange(stored.threshold, LIMITS.threshold) ? stored.threshold : DEFAULTS.threshold,
-    holdMs: inRange(stored.holdMs, LIMITS.holdMs) ? stored.holdMs : DEFAULTS.holdMs,
+    spellerRule: SPELLER_RULE,
+    threshold: current && inRange(stored.threshold, LIMITS.threshold) ? stored.threshold : DEFAULTS.threshold,
+    holdMs: current && inRange(stored.holdMs, LIMITS.holdMs) ? stored.holdMs : DEFAULTS.holdMs,
     model: typeof stored.model === 'string' ? stored.model : null,
     facingMode: stored.facingMode === 'environment' ? 'environment' : 'user',
     landmarks: stored.landmarks !== false, // hand landmarks on unless turned off

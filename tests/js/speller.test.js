@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { DEFAULTS, Speller } from '../../web/speller.js';
+import { DEFAULTS, FADE, Speller } from '../../web/speller.js';
 
 const FRAME_MS = 100;
 
@@ -32,34 +32,53 @@ test('a sign held for the hold time is typed once, however long it is held', () 
   assert.equal(speller.text, 'H');
 });
 
-test('progress rises from 0 to 1 over the hold time', () => {
-  const speller = new Speller({ threshold: 0.7, holdMs: 1000 });
-  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 0).progress, 0);
-  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 500).progress, 0.5);
-  const done = speller.update({ label: 'A', probability: 0.9 }, 1000);
-  assert.deepEqual([done.progress, done.committed, done.text], [1, 'A', 'A']);
-  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 1100).progress, 1); // typed, waiting for release
-  assert.equal(speller.update(null, 1200).progress, 0);
+test('progress rises to 1 as evidence builds, and a sure sign is typed sooner than an unsure one', () => {
+  const speller = new Speller({ threshold: 0.3, holdMs: 300 });
+  const progress = [];
+  let committed = null;
+  for (let t = 0; committed === null && t < 3000; t += 50) {
+    ({ committed } = speller.update({ label: 'A', probability: 0.9 }, t));
+    progress.push(speller.update({ label: 'A', probability: 0.9 }, t).progress);
+  }
+  assert.equal(committed, 'A');
+  assert.ok(progress.every((value, i) => i === 0 || value >= progress[i - 1]), progress.join());
+  assert.equal(speller.update({ label: 'A', probability: 0.9 }, 5000).progress, 1); // typed, waiting for release
+  assert.equal(speller.update(null, 5050).progress, 0);
+  const when = (probability) => {
+    const clock = { now: 0 };
+    const s = new Speller({ threshold: 0.3, holdMs: 300 });
+    while (s.text === '' && clock.now < 5000) hold(s, clock, 'B', FRAME_MS, probability);
+    return clock.now;
+  };
+  assert.ok(when(0.95) < when(0.5) && when(0.5) < 5000, `${when(0.95)} ${when(0.5)}`);
 });
 
-test('below the threshold nothing is typed, and a dip restarts the hold', () => {
-  assert.equal(spell([['H', 3000, 0.69]], { threshold: 0.7 }).text, '');
-  // 600 ms, one frame below the threshold, 600 ms: never 800 ms in a row.
-  assert.equal(spell([['H', 600], ['H', 100, 0.5], ['H', 600]], { holdMs: 800 }).text, '');
+test('below the threshold nothing is typed; a moment misread does not start the hold again', () => {
+  assert.equal(spell([['H', 3000, 0.29]], { threshold: 0.3 }).text, '');
+  // 400 ms, a frame read as another sign, 400 ms: the evidence for H carries over the misread frame.
+  assert.equal(spell([['H', 400], ['K', 100], ['H', 400]], { holdMs: 500 }).text, 'H');
+  // Evidence fades: the same H, interrupted by 3 s of another sign held below its own hold, is not typed.
+  assert.equal(spell([['H', 400], ['K', 3000, 0.31], ['H', 300]], { holdMs: 600, threshold: 0.3 }).text, '');
 });
 
-test('a sign that changes before the hold time is not typed; the next one is', () => {
-  assert.equal(spell([['H', 500], ['I', 1500]]).text, 'I');
+test('a sign that changes before its hold is not typed; the next one is', () => {
+  assert.equal(spell([['H', 300], ['I', 1500]], { holdMs: 800 }).text, 'I');
+});
+
+test('a letter read wrongly now and then is typed once, not twice, while it is held', () => {
+  assert.equal(spell([['L', 500], ['I', 100], ['L', 500], ['I', 100], ['L', 1000]]).text, 'L');
 });
 
 test('HI then space types "HI "', () => {
   assert.equal(spell([['H', 1500], ['I', 1500], ['space', 1500]]).text, 'HI ');
 });
 
-test('a repeated letter needs a release: nothing, a low frame, or another sign', () => {
+test('a repeated letter needs a release: nothing, a low frame, or a while without it', () => {
   assert.equal(spell([['L', 3000]]).text, 'L');
   assert.equal(spell([['L', 1500], ['nothing', 1500], ['L', 1500]]).text, 'LL');
-  assert.equal(spell([['L', 1500], ['L', 100, 0.3], ['L', 1500]]).text, 'LL');
+  assert.equal(spell([['L', 1500], ['L', 100, 0.2], ['L', 1500]]).text, 'LL');
+  assert.equal(spell([['L', 1500], ['M', 300, 0.5], ['L', 1500]]).text, 'LL'); // another sign, too short to type
+  assert.equal(spell([['L', 1500], ['M', 1000], ['L', 1500]]).text, 'LML');
   assert.equal(spell([['L', 1500], [null, 100], ['L', 1500]]).text, 'LL');
   assert.equal(spell([['H', 1000], ['E', 1000], ['L', 1000], ['nothing', 300], ['L', 1000], ['O', 1000]]).text, 'HELLO');
 });
@@ -106,7 +125,7 @@ test('reset forgets a half-held sign', () => {
 
 test('after ignoreUntilRelease the sign held is not typed until a release, then typed as usual', () => {
   // The end of a lesson (teach.js): the hand still shows the sign just taught.
-  const speller = new Speller({ threshold: 0.7, holdMs: 800 });
+  const speller = new Speller({ threshold: 0.7, holdMs: 500 });
   const clock = { now: 0 };
   speller.ignoreUntilRelease();
   assert.deepEqual(hold(speller, clock, 'U', 3000), []);
@@ -128,8 +147,8 @@ test('after ignoreUntilRelease the sign held is not typed until a release, then 
 });
 
 test('the defaults are sane', () => {
-  assert.ok(DEFAULTS.threshold > 0.5 && DEFAULTS.threshold < 0.95);
-  assert.ok(DEFAULTS.holdMs >= 300 && DEFAULTS.holdMs <= 1500);
+  assert.ok(DEFAULTS.threshold >= 1 / FADE && DEFAULTS.threshold < 0.95); // below 1/FADE a sign is never typed
+  assert.ok(DEFAULTS.holdMs >= 100 && DEFAULTS.holdMs <= 1500);
   const speller = new Speller();
   assert.deepEqual([speller.threshold, speller.holdMs], [DEFAULTS.threshold, DEFAULTS.holdMs]);
 });

@@ -1,0 +1,48 @@
+"""The spelling benchmark's machinery (studies/spelling.py, bench/spell.mjs): streams as a webcam
+shows signing, and the page's own speller under node typing them."""
+import numpy as np
+
+from studies import spelling
+
+LABELS = ["E", "H", "L", "O", "nothing"]
+
+
+def test_a_stream_holds_each_letter_in_filmed_order_with_a_release_only_between_repeats():
+    photos_of = {"H": [0, 1], "E": [2], "L": [3, 4, 5], "O": [6]}
+    frames = spelling.stream("HELLO", photos_of, np.random.default_rng(0), hold_frames=10, release_frames=3,
+                             lead_frames=2)
+    assert frames[:2] == [-1, -1]
+    assert len(frames) == 2 + 5 * 10 + 3  # one release: between the two L's
+    ls = frames[2 + 20:2 + 20 + 23]
+    assert ls[10:13] == [-1, -1, -1] and set(ls[:10]) <= {3, 4, 5} and set(ls[13:]) <= {3, 4, 5}
+    step = round(spelling.PHOTO_MS / spelling.FRAME_MS)
+    first_l = ls[:10]
+    assert first_l[:step] == [first_l[0]] * step  # a photo stands for several frames, then the next one
+    assert first_l[step] == [3, 4, 5][([3, 4, 5].index(first_l[0]) + 1) % 3]
+
+
+def test_the_page_speller_under_node_types_a_word_and_nothing_from_an_empty_scene():
+    sure = np.eye(len(LABELS)) * 0.85 + 0.03
+    unsure_l = np.array([0.1, 0.1, 0.45, 0.25, 0.1])  # a new signer's L: first, but far from sure
+    probabilities = np.vstack([sure, unsure_l]).tolist()
+    photos_of = {"H": [1], "E": [0], "L": [2, 5], "O": [3]}
+    word = spelling.stream("HELLO", photos_of, np.random.default_rng(0), 15, 6, 8)
+    empty = [-1] * 900
+    typed = spelling.run_speller({"p": {"probabilities": probabilities, "streams": [word, empty]}}, LABELS,
+                                 english=False)["p"]
+    assert typed[0]["text"] == "HELLO" and typed[0]["last_ms"] > 0
+    assert typed[1]["text"] == "" and typed[1]["last_ms"] is None
+    # A bar of 0.75 (the defaults before 2026-12-04) loses the unsure L's.
+    before = spelling.run_speller({"p": {"probabilities": probabilities, "streams": [word]}}, LABELS,
+                                  english=False, threshold=0.75, hold_ms=800)["p"]
+    assert before[0]["text"] != "HELLO"
+
+
+def test_scores_count_exact_words_edits_and_stray_characters():
+    asked = {"p": ([("common words", "HELLO"), ("names", "ELO")], True)}
+    typed = {"p": [{"text": "HELLO", "last_ms": 4000}, {"text": "EO", "last_ms": 2000}, {"text": "L", "last_ms": 1}]}
+    result = spelling.score(asked, typed, {"common words": [], "names": []})
+    assert result["lists"]["common words"]["exactly_right"] == 1.0
+    assert result["lists"]["names"]["exactly_right"] == 0.0
+    assert result["lists"]["names"]["character_error_rate"] == 1 / 3
+    assert result["stray_characters_in_60_s_empty"] == {"p": 1}
