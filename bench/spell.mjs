@@ -4,7 +4,8 @@
 //
 //   node bench/spell.mjs STREAMS.json > TYPED.json
 //
-// STREAMS.json (studies/spelling.py writes it): {labels, frame_ms, english, threshold?, hold_ms?,
+// STREAMS.json (studies/spelling.py writes it): {labels, frame_ms, english (a table's path, true or
+//   false), threshold?, hold_ms?,
 //   people: {PERSON: {probabilities: [[p per label] per photo], streams: [[photo index or -1] per frame]}}};
 // -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
 // Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its last sign was typed.
@@ -14,7 +15,10 @@ import { Speller, DEFAULTS } from '../web/speller.js';
 import { prior, rerank } from '../web/language.js';
 
 const input = JSON.parse(fs.readFileSync(process.argv[2]));
-const table = input.english ? JSON.parse(fs.readFileSync(new URL('../web/language/en.json', import.meta.url))) : null;
+// The letter model of English: input.english names a table like web/language/en.json (the benchmark
+// builds one without its own words), or true for the page's own.
+const tableFile = input.english === true ? new URL('../web/language/en.json', import.meta.url) : input.english;
+const table = input.english ? JSON.parse(fs.readFileSync(tableFile)) : null;
 const { labels, frame_ms: frameMs } = input;
 const nothing = { label: 'nothing', probability: 1 };
 

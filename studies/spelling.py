@@ -17,7 +17,8 @@ The headline leaves out the seven people the speller's rule was chosen on (CHOSE
 
 Word lists (none used to tune anything): the 500 commonest English words and 200 common names of
 the letter model's held-out fifth (training/language.py held_out), 200 random letter strings of 2–6
-letters. Each person spells the words made of letters they signed. Reports per list: words exactly
+letters. The letter model of English is built as `make language` builds web/language/en.json, but
+from the other four fifths of the words only. Each person spells the words made of letters they signed. Reports per list: words exactly
 right, character error rate (edit distance / length), seconds per character (when the last letter
 of a word spelled right was typed, over its length), and characters typed in 60 s of empty scene
 (each person's own `nothing` photos, where they have some). Writes runs/spelling/summary.json.
@@ -96,8 +97,12 @@ def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
 
 
 def run_speller(people, labels, english, **options):
-    """What bench/spell.mjs types for each stream; options: the speller's threshold, hold_ms."""
+    """What bench/spell.mjs types for each stream. english: False, True (the page's web/language/en.json)
+    or a dict of words' frequencies to build the letter model from; options: the speller's threshold, hold_ms."""
     with tempfile.TemporaryDirectory() as folder:
+        if isinstance(english, dict):  # the page's letter model, built as `make language` builds it
+            language.write_table(language.build(english), Path(folder) / "en.json", "the benchmark's own")
+            english = str(Path(folder) / "en.json")
         streams = Path(folder) / "streams.json"
         streams.write_text(json.dumps({"labels": labels, "frame_ms": FRAME_MS, "english": english,
                                        "people": people, **options}))
@@ -180,7 +185,9 @@ def main(argv=None):
     lists = word_lists(args.seed)
     people, asked = build_streams(args.people, args.landmarks, classes, lists, args.hold_s, args.seed, args.only)
     options = {"threshold": args.threshold, "hold_ms": args.hold_ms}
-    typed = run_speller(people, classes, args.english == "on", **options)
+    # The letter model of English as `make language` builds it, but without the words spelled here.
+    english = {w: f for w, f in language.english_words().items() if not language.held_out(w)}
+    typed = run_speller(people, classes, english if args.english == "on" else False, **options)
     scored = {person: words for person, words in asked.items() if person not in CHOSEN_ON}
     result = score(scored, typed, lists)
     summary = {"how": __doc__.strip().splitlines()[0], "people": sorted(scored), "hold_s": args.hold_s,
