@@ -8,11 +8,13 @@
 //   false), threshold?, hold_ms?,
 //   people: {PERSON: {probabilities: [[p per label] per photo], streams: [[photo index or -1] per frame]}}};
 // -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
-// Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its last sign was typed.
+// Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its last sign was typed; with
+// input.completion ({list: [WORD]}), also _completion: {list: share of letters completion saves}.
 import fs from 'node:fs';
 
 import { Speller, DEFAULTS } from '../web/speller.js';
 import { prior, rerank } from '../web/language.js';
+import { lettersToSign } from '../web/completion.js';
 
 const input = JSON.parse(fs.readFileSync(process.argv[2]));
 // The letter model of English: input.english names a table like web/language/en.json (the benchmark
@@ -43,5 +45,15 @@ for (const [person, { probabilities, streams }] of Object.entries(input.people))
     });
     return { text: speller.text, last_ms: last };
   });
+}
+// Word completion (web/completion.js with web/language/words.json): of each list's letters, the share
+// a user need not sign, picking the word once it is offered.
+if (input.completion) {
+  const words = JSON.parse(fs.readFileSync(new URL('../web/language/words.json', import.meta.url))).words;
+  out._completion = Object.fromEntries(Object.entries(input.completion).map(([name, list]) => {
+    const letters = list.reduce((sum, word) => sum + word.length, 0);
+    const signed = list.reduce((sum, word) => sum + lettersToSign(words, word), 0);
+    return [name, 1 - signed / letters];
+  }));
 }
 process.stdout.write(JSON.stringify(out));

@@ -20,8 +20,9 @@ the letter model's held-out fifth (training/language.py held_out), 200 random le
 letters. The letter model of English is built as `make language` builds web/language/en.json, but
 from the other four fifths of the words only. Each person spells the words made of letters they signed. Reports per list: words exactly
 right, character error rate (edit distance / length), seconds per character (when the last letter
-of a word spelled right was typed, over its length), and characters typed in 60 s of empty scene
-(each person's own `nothing` photos, where they have some). Writes runs/spelling/summary.json.
+of a word spelled right was typed, over its length), characters typed in 60 s of empty scene
+(each person's own `nothing` photos, where they have some), and the share of letters word
+completion saves (web/completion.js: signed until the word is offered, then picked). Writes runs/spelling/summary.json.
 """
 import argparse
 import json
@@ -187,17 +188,21 @@ def main(argv=None):
     options = {"threshold": args.threshold, "hold_ms": args.hold_ms}
     # The letter model of English as `make language` builds it, but without the words spelled here.
     english = {w: f for w, f in language.english_words().items() if not language.held_out(w)}
-    typed = run_speller(people, classes, english if args.english == "on" else False, **options)
+    typed = run_speller(people, classes, english if args.english == "on" else False, completion=lists, **options)
+    completion = typed.pop("_completion")
     scored = {person: words for person, words in asked.items() if person not in CHOSEN_ON}
     result = score(scored, typed, lists)
     summary = {"how": __doc__.strip().splitlines()[0], "people": sorted(scored), "hold_s": args.hold_s,
                "frame_ms": FRAME_MS, "english": args.english, **options, **result,
-               "with_the_people_it_was_chosen_on": score(asked, typed, lists)}
+               "with_the_people_it_was_chosen_on": score(asked, typed, lists),
+               "letters_not_signed_with_completion": completion}
     write_json(Path(args.out) / "summary.json", summary)
     print(f"people never used to choose anything ({', '.join(sorted(scored))}):")
     print_table(result)
     print(f"all {len(asked)} people, {', '.join(CHOSEN_ON)} included (they chose the speller's defaults):")
     print_table(summary["with_the_people_it_was_chosen_on"])
+    print("letters a user need not sign, picking a completion once offered:",
+          ", ".join(f"{name} {share:.1%}" for name, share in completion.items()))
     print(f"wrote {args.out}/summary.json")
 
 

@@ -46,3 +46,36 @@ def test_scores_count_exact_words_edits_and_stray_characters():
     assert result["lists"]["names"]["exactly_right"] == 0.0
     assert result["lists"]["names"]["character_error_rate"] == 1 / 3
     assert result["stray_characters_in_60_s_empty"] == {"p": 1}
+
+
+def test_the_page_offers_words_for_the_letters_typed_and_types_one_with_a_tap(shared_data, site, launch, tmp_path):
+    """Through the fake camera, H then I typed: the completions are the likeliest words starting HI;
+    a tap types the word and a space, the I still held is not typed after it, and Undo takes it back."""
+    import json
+
+    from conftest import ROOT, camera_frame, frames_read_right, open_page, write_y4m
+    from training import data
+
+    held_out = json.loads((ROOT / "models" / "letters.split.json").read_text())
+    paths = [shared_data / p for p in held_out["test"] if p.startswith("asl-letters/")]
+    candidates = {label: [camera_frame(data.load_image(p)) for p in paths if data.canonical_label(p.parent.name) == label][:8]
+                  for label in ("H", "I")}
+    frames = frames_read_right("letters", candidates, tmp_path / "candidates")
+    grey = np.full((480, 640, 3), 128, np.uint8)
+    camera = write_y4m(tmp_path / "hi.y4m", [grey, grey, frames["H"], frames["I"], frames["I"], frames["I"]],
+                       seconds_each=1.5, fps=15)
+    page = open_page(launch(camera=str(camera)), site.url + "?model=letters")
+    page.click("[data-testid=start]")
+    page.wait_for_function("() => document.querySelector('[data-testid=transcript]').textContent === 'HI'",
+                           timeout=120_000)
+    page.locator("[data-testid=completion-0]").wait_for()
+    offered = page.locator("[data-testid=completions] button").all_text_contents()
+    words = json.loads((ROOT / "web" / "language" / "words.json").read_text())["words"]
+    assert offered == [w for w in words if w.startswith("HI") and len(w) > 2][:3]
+    page.click("[data-testid=completion-0]")
+    assert page.text_content("[data-testid=transcript]") == offered[0] + " "
+    page.wait_for_timeout(1500)  # the I is still shown: it waits for a release
+    assert page.text_content("[data-testid=transcript]") == offered[0] + " "
+    page.click("[data-testid=start]")  # Stop
+    page.click("[data-testid=undo]")
+    assert page.text_content("[data-testid=transcript]") == "HI"

@@ -1,6 +1,6 @@
 """A letter model of English for the speller: which letter is likely next, given the two before it.
 
-    python -m training.language                 # builds web/language/en.json from wordfreq's English
+    python -m training.language                 # builds web/language/en.json and words.json from wordfreq
     python -m training.language --evaluate      # + spells words with photos of people never seen
 
 Fingerspelled words are English words and names, so after "Q" a U is likely and after "TH" an E.
@@ -33,6 +33,14 @@ WEIGHT = 1.0  # the recogniser's probabilities × letter model^WEIGHT
 SCALE = 10000  # the table stores probabilities × SCALE, as integers
 OUT = Path("web/language/en.json")
 WORDS = 60000
+COMPLETIONS = Path("web/language/words.json")
+COMPLETION_WORDS = 10000
+# Words better_profanity flags that name people, health, history or everyday things: offered as
+# completions like any other. The rest of what it flags (slurs, swearing) is never offered; it can
+# still be spelled letter by letter.
+NOT_OFFENSIVE = set("""GOD SEX HELL KILL STUPID GAY GAYS QUEER MURDER FAT SEXUAL DRUNK NAKED UGLY POT STRIP VIRGIN
+    SLAVE NAZI HITLER STROKE WEED ORAL SCREW SCREWED HIV ORGAN FACIAL OMG PEE WANG HEROIN SLOPE THRUST
+    URINE VODKA WOODY GAL SNIPER LUST BREASTS SPERM PENIS VAGINA PENETRATION""".split())
 
 
 def english_words(n=WORDS):
@@ -107,6 +115,25 @@ def prior(table, text, labels, uniform_share=UNIFORM_SHARE, weight=WEIGHT):
 def rerank(probabilities, factor):
     weighted = np.asarray(probabilities) * factor
     return weighted / weighted.sum(-1, keepdims=True)
+
+
+def completion_words(frequencies, n=COMPLETION_WORDS):
+    """The n most frequent words of two letters or more, most frequent first, for the page's word
+    completion (web/completion.js), without slurs and swearing (better_profanity, NOT_OFFENSIVE aside)."""
+    try:
+        from better_profanity import profanity
+    except ImportError:
+        sys.exit("error: the completion list leaves out slurs with better_profanity: `make language` installs it")
+    profanity.load_censor_words()
+    words = sorted((w for w in frequencies if len(w) >= 2), key=lambda w: -frequencies[w])
+    return [w for w in words if w in NOT_OFFENSIVE or not profanity.contains_profanity(w.lower())][:n]
+
+
+def write_completions(words, out, source):
+    write_json(out, {"what": "words to offer as completions, the most frequent first", "source": source,
+                     "licence": "CC-BY-SA 4.0 (wordfreq's data, by Robyn Speer)", "words": words},
+               indent=None, separators=(",", ":"))
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} kB, {len(words):,} words)")
 
 
 # --- evaluation: words spelled with photos of people the recogniser never saw ------------------------
@@ -214,6 +241,9 @@ def main(argv=None):
     frequencies = english_words(args.words)
     write_table(build(frequencies), args.out, f"wordfreq, the {len(frequencies):,} most frequent English words "
                                               "of letters only, each weighted by its frequency")
+    write_completions(completion_words(frequencies), args.out.parent / COMPLETIONS.name,
+                      f"wordfreq: the {COMPLETION_WORDS:,} most frequent English words of two letters or more, "
+                      "without slurs and swearing (better_profanity)")
     if args.evaluate:
         if not list(args.lodo.glob("probabilities-*.npz")):
             sys.exit(f"error: no {args.lodo}/probabilities-*.npz: run `python -m training.lodo` first")

@@ -25,6 +25,7 @@ import { bindPractice } from './learn.js';
 import { ChartError, loadChart } from './chart.js';
 import { registerServiceWorker } from './offline.js';
 import { loadLanguage, prior as letterPrior } from './language.js';
+import { bindCompletions, loadWords } from './completion.js';
 import { isSoftwareRenderer, webglRenderer } from './gpu.js';
 
 const tf = window.tf;
@@ -55,11 +56,15 @@ const ui = {
 };
 
 const speller = new Speller(settings);
+// Word completion (Letters): the three likeliest words for the letters typed, one tap each.
+const completions = bindCompletions({ list: $('completions') }, speller, (word) => transcript.refresh(`${word} typed`));
 const transcript = bindTranscript({
   text: $('transcript'), hold: $('hold'), holdLabel: $('hold-label'), announce: $('announce'),
   copy: $('copy'), clear: $('clear'), undo: $('undo'), speak: $('speak'), message: $('transcript-message'),
   caption: ui.caption, captionSign: $('caption-sign'), captionText: $('caption-text'),
+  onRender: () => completions.refresh(),
 }, speller);
+let completionWords = null; // language/words.json, offered only for a model that reads letters
 const teaching = bindTeaching({
   sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
   save: $('save-signs'), load: $('load-signs'),
@@ -289,6 +294,7 @@ async function useModel(name) {
     (newPeople?.worst ? ` (${Object.keys(newPeople.fused).length} people; the worst ${percent(newPeople.worst.fused)})` : '') +
     (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior };
+  completions.setWords(loaded.labels.includes('A') ? completionWords : null);
   teaching.cancel();
   if (!charts.has(name)) {
     // The chart is for learning: the page reads signs without it, and says why practice is missing.
@@ -378,6 +384,7 @@ async function main() {
   ui.landmarks.addEventListener('change', toggleLandmarks);
   ui.english.checked = englishOn();
   ui.english.addEventListener('change', () => { settings.english = ui.english.checked; saveSettings(settings); });
+  const wordsLoaded = loadWords().then((words) => { completionWords = words; });
   const languageLoaded = loadLanguage().then((table) => {
     language = table;
     if (!table) { // spelling goes on without it; the setting says why it does nothing
@@ -390,6 +397,7 @@ async function main() {
   ui.switchCamera.addEventListener('click', switchCamera);
   bindUpload({ input: $('upload'), dropZone: $('drop-zone') }, readPhoto, (message) => showStatus(message, true));
   ui.backend.textContent = await chooseBackend();
+  await wordsLoaded; // ~95 kB; the page works without it (no completions)
   recoverFromContextLoss();
   const installed = await offerModes();
   // A remembered or default mode whose model is not there falls back to one that is; one asked for in the URL does not.

@@ -93,6 +93,13 @@ export class Speller {
     this.ignoreHeld = true;
   }
 
+  /** Replace the word being spelled (the letters at the end of the text) with `word` and a space:
+   *  a completion picked (completion.js). Undo takes it back. */
+  completeWord(word) {
+    this.#change(this.text.replace(/[A-Za-z]*$/, '') + word + ' ');
+    this.ignoreUntilRelease(); // the letter still held is not typed after the word
+  }
+
   clear() {
     if (this.text) this.#change('');
   }

@@ -5,19 +5,22 @@ import { NOTHING } from './recogniser.js';
 
 /**
  * elements: {text, hold, holdLabel, announce, copy, clear, undo, speak, message, caption, captionSign,
- * captionText}: caption* are the captions on the camera preview (phones), the same as the panel.
+ * captionText, onRender?}: caption* are the captions on the camera preview (phones), the same as the panel;
+ * onRender is called whenever the text is shown anew.
  * Returns {update(top, now), reset(), teaching()}; update() takes the loop's per-frame top result ({label, probability}).
  */
 const IDLE = 'Hold a sign steady to type it';
 
 export function bindTranscript(elements, speller) {
-  const { text, hold, holdLabel, announce, copy, clear, undo, speak, message, caption, captionSign, captionText } = elements;
+  const { text, hold, holdLabel, announce, copy, clear, undo, speak, message, caption, captionSign, captionText,
+    onRender = () => {} } = elements;
 
   const render = () => {
     text.textContent = speller.text; // text, never HTML: labels come from a model's metadata.json
     captionText.textContent = speller.text;
     undo.disabled = speller.history.length === 0;
     for (const button of [copy, clear, speak]) button.disabled = speller.text.length === 0 || button.dataset.unsupported === 'true';
+    onRender(); // e.g. the word completions (completion.js)
   };
   const say = (words) => {
     // Screen readers read a live region when its text changes; the transcript itself is not live,
@@ -53,6 +56,11 @@ export function bindTranscript(elements, speller) {
   render();
 
   return {
+    /** Show the text again after it changed outside update() (a completion picked). */
+    refresh(words = null) {
+      render();
+      if (words) say(words);
+    },
     update(top, now) {
       const { progress, committed, waiting } = speller.update(top, now);
       hold.value = progress;

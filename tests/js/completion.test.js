@@ -1,0 +1,44 @@
+// Unit tests for web/completion.js and the speller's completeWord: `node --test tests/js`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+
+import { complete, lettersToSign, partialWord } from '../../web/completion.js';
+import { Speller } from '../../web/speller.js';
+
+const { words } = JSON.parse(fs.readFileSync(new URL('../../web/language/words.json', import.meta.url)));
+
+test('the three likeliest longer words that start with the word being spelled, most frequent first', () => {
+  assert.equal(partialWord('HELLO WOR'), 'WOR');
+  assert.equal(partialWord('HELLO '), '');
+  assert.deepEqual(complete(words, 'HELLO '), []); // nothing to complete after a space
+  const offered = complete(words, 'I LIKE TH');
+  assert.equal(offered.length, 3);
+  assert.ok(offered.every((word) => word.startsWith('TH') && word.length > 2));
+  assert.deepEqual(offered, words.filter((word) => word.startsWith('TH') && word.length > 2).slice(0, 3));
+  assert.deepEqual(complete(words, 'QXZ'), []);
+  assert.deepEqual(complete(null, 'TH'), []); // no word list on the site: no completions
+});
+
+test('a frequent long word needs only its first letters; a word not in the list needs them all', () => {
+  const k = lettersToSign(words, 'BECAUSE');
+  assert.ok(k >= 1 && k < 7, String(k));
+  assert.ok(complete(words, 'BECAUSE'.slice(0, k)).includes('BECAUSE'));
+  assert.equal(lettersToSign(words, 'QXZJ'), 4);
+  assert.ok(!words.some((word) => word.length < 2));
+});
+
+test('a picked completion replaces the word being spelled, can be undone, and the held letter waits', () => {
+  const speller = new Speller({ threshold: 0.3, holdMs: 300 });
+  let now = 0;
+  const show = (label, ms) => { for (const end = now + ms; now < end; now += 50) speller.update({ label, probability: 0.9 }, now); };
+  show('H', 800);
+  show('I', 800);
+  assert.equal(speller.text, 'HI');
+  speller.completeWord('HISTORY');
+  assert.equal(speller.text, 'HISTORY ');
+  show('I', 2000); // the I still held is not typed after the word
+  assert.equal(speller.text, 'HISTORY ');
+  assert.ok(speller.undo());
+  assert.equal(speller.text, 'HI');
+});

@@ -1,0 +1,65 @@
+// Word completion: as letters are typed, the three likeliest words that start with them (language/
+// words.json: wordfreq's most frequent English words, most frequent first; `make language` builds
+// it), picked with one tap or Enter, so a long word needs only its first letters signed.
+
+export const SHOWN = 3;
+
+/** language/words.json's words, or null where it is missing (the page then offers none). */
+export async function loadWords(url = 'language/words.json') {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return (await response.json()).words;
+  } catch (error) {
+    console.warn(`No word list for completion (${url}: ${error.message}).`);
+    return null;
+  }
+}
+
+/** The word being spelled: the letters at the end of the text ('' after a space). */
+export function partialWord(text) {
+  return /[A-Z]*$/.exec(text.toUpperCase())[0];
+}
+
+/** The n likeliest words that start with the word being spelled and are longer than it. */
+export function complete(words, text, n = SHOWN) {
+  const start = partialWord(text);
+  if (!start || !words) return [];
+  const found = [];
+  for (const word of words) {
+    if (word.length > start.length && word.startsWith(start)) found.push(word);
+    if (found.length === n) break;
+  }
+  return found;
+}
+
+/** How many of a word's letters must be signed before complete() offers it (its length if never). */
+export function lettersToSign(words, word, n = SHOWN) {
+  for (let k = 1; k < word.length; k++) if (complete(words, word.slice(0, k), n).includes(word)) return k;
+  return word.length;
+}
+
+/** The buttons under the text: ui {list}, speller, words (or null), onPick() after one is picked. */
+export function bindCompletions({ list }, speller, onPick) {
+  let words = null;
+  let shown = '';
+  function refresh() {
+    const offered = complete(words, speller.text);
+    if (offered.join() === shown) return;
+    shown = offered.join();
+    list.replaceChildren(...offered.map((word, i) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary';
+      button.textContent = word; // text, never HTML
+      button.dataset.testid = `completion-${i}`;
+      button.setAttribute('aria-label', `Type ${word}`);
+      button.addEventListener('click', () => {
+        speller.completeWord(word);
+        onPick(word);
+      });
+      return button;
+    }));
+  }
+  return { refresh, setWords(list) { words = list; shown = null; refresh(); } };
+}
