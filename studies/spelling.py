@@ -22,7 +22,9 @@ from the other four fifths of the words only. Each person spells the words made 
 right, character error rate (edit distance / length), seconds per character (when the last letter
 of a word spelled right was typed, over its length), characters typed in 60 s of empty scene
 (each person's own `nothing` photos, where they have some), and the share of letters word
-completion saves (web/completion.js: signed until the word is offered, then picked). Writes runs/spelling/summary.json.
+completion saves (web/completion.js: signed until the word is offered, then picked), and J and Z's
+recall on synthetic strokes and how many other movements are taken for them (bench/motion.mjs: no
+recording of the motions is at hand; the photos' streams carry no motion). Writes runs/spelling/summary.json.
 """
 import argparse
 import json
@@ -196,11 +198,14 @@ def main(argv=None):
                "frame_ms": FRAME_MS, "english": args.english, **options, **result,
                "with_the_people_it_was_chosen_on": score(asked, typed, lists),
                "letters_not_signed_with_completion": completion}
+    summary["j_and_z_on_synthetic_strokes"] = json.loads(subprocess.run(
+        ["node", "bench/motion.mjs"], capture_output=True, text=True, check=True).stdout)
     write_json(Path(args.out) / "summary.json", summary)
     print(f"people never used to choose anything ({', '.join(sorted(scored))}):")
     print_table(result)
     print(f"all {len(asked)} people, {', '.join(CHOSEN_ON)} included (they chose the speller's defaults):")
     print_table(summary["with_the_people_it_was_chosen_on"])
+    print("J and Z drawn (web/motion.js) on synthetic strokes (bench/motion.mjs):", summary["j_and_z_on_synthetic_strokes"])
     print("letters a user need not sign, picking a completion once offered:",
           ", ".join(f"{name} {share:.1%}" for name, share in completion.items()))
     print(f"wrote {args.out}/summary.json")

@@ -26,6 +26,7 @@ import { ChartError, loadChart } from './chart.js';
 import { registerServiceWorker } from './offline.js';
 import { loadLanguage, prior as letterPrior } from './language.js';
 import { bindCompletions, loadWords } from './completion.js';
+import { MotionReader } from './motion.js';
 import { isSoftwareRenderer, webglRenderer } from './gpu.js';
 
 const tf = window.tf;
@@ -65,6 +66,7 @@ const transcript = bindTranscript({
   onRender: () => completions.refresh(),
 }, speller);
 let completionWords = null; // language/words.json, offered only for a model that reads letters
+const motion = new MotionReader(); // J and Z drawn in the air (Letters, with the hand's shape on)
 const teaching = bindTeaching({
   sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
   save: $('save-signs'), load: $('load-signs'),
@@ -171,12 +173,20 @@ async function loop(id = chain) {
     const result = await recogniser.recognise(canvas, { topk: TOP_K, prior: spellingPrior() });
     if (!running || id !== chain) return;
     const { top: results, recogniser: decidedBy, hand, square } = result;
+    const now = performance.now();
+    const drawn = recogniser.labels.includes('J') ? motion.update(hand, result.features, canvas.width, canvas.height, now) : null;
     showTop(results);
-    drawHand(ui.overlay, hand, canvas.width, canvas.height, square);
+    drawHand(ui.overlay, hand, canvas.width, canvas.height, square, motion.trail);
     ui.decidedBy.textContent = decidedBy;
-    if (teaching.onFrame(result, performance.now())) transcript.teaching(); // a sign shown to teach is not typed
-    else if (practice.onFrame(result, performance.now())) transcript.teaching(); // nor one practised
-    else transcript.update(results[0], performance.now());
+    if (teaching.onFrame(result, now)) transcript.teaching(); // a sign shown to teach is not typed
+    else if (practice.onFrame(result, now)) transcript.teaching(); // nor one practised
+    else {
+      transcript.update(results[0], now);
+      if (drawn) { // a J or Z drawn in the air: typed, in the place of the I it started from
+        speller.typeMotion(drawn, motion.since[drawn] ?? now);
+        transcript.refresh(`${drawn}, drawn`);
+      }
+    }
     ui.timing.textContent = `${(performance.now() - started).toFixed(0)} ms/frame`;
     document.body.dataset.ready = 'true';
   }
@@ -251,6 +261,7 @@ document.addEventListener('visibilitychange', () => {
 
 function stop() {
   running = false;
+  motion.reset();
   ui.caption.hidden = true;
   transcript.reset();
   teaching.cancel();

@@ -7,8 +7,9 @@ const BONES = [[0, 1], [1, 2], [2, 3], [3, 4], [0, 5], [5, 6], [6, 7], [7, 8], [
   [11, 12], [9, 13], [13, 14], [14, 15], [15, 16], [13, 17], [0, 17], [17, 18], [18, 19], [19, 20]];
 
 /** hand: {points: 21 × [x, y, z] in 0..1} or null (clears the overlay); square: [left, top, side]
- *  in pixels that the image model read (classifier.js handSquare), drawn where smaller than the frame's. */
-export function drawHand(canvas, hand, width = canvas.width, height = canvas.height, square = null) {
+ *  in pixels that the image model read (classifier.js handSquare), drawn where smaller than the frame's;
+ *  trail: the fingertip's path being drawn (motion.js), in pixels. */
+export function drawHand(canvas, hand, width = canvas.width, height = canvas.height, square = null, trail = []) {
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width;
     canvas.height = height;
@@ -37,6 +38,14 @@ export function drawHand(canvas, hand, width = canvas.width, height = canvas.hei
   context.strokeStyle = '#ffb000';
   context.strokeRect(Math.min(...xs) - pad, Math.min(...ys) - pad,
     Math.max(...xs) - Math.min(...xs) + 2 * pad, Math.max(...ys) - Math.min(...ys) + 2 * pad);
+  if (trail.length > 1) { // the fingertip's path while J or Z is drawn (motion.js), in pixels
+    context.strokeStyle = 'rgba(127, 191, 255, 0.95)';
+    context.lineWidth = 2 * line;
+    context.beginPath();
+    context.moveTo(...trail[0]);
+    for (const point of trail.slice(1)) context.lineTo(...point);
+    context.stroke();
+  }
   if (square && square[2] < Math.min(width, height)) {
     context.setLineDash([4 * line, 3 * line]);
     context.strokeStyle = 'rgba(255, 255, 255, 0.8)';

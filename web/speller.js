@@ -39,6 +39,7 @@ export class Speller {
     this.typedSeen = 0; // when it was last read
     this.untyped = false; // ...it was counted as typed without being typed (ignoreUntilRelease)
     this.ignoreHeld = false; // the next sign seen counts as typed already (it was shown to teach it)
+    this.lastTyped = null; // {at, before}: when the last sign was typed, and the text before it
   }
 
   /**
@@ -66,6 +67,7 @@ export class Speller {
     this.evidence.set(held, evidence);
     if (evidence < this.holdMs) return this.#state(evidence / this.holdMs, null);
     this.#typedNow(held, now, false);
+    this.lastTyped = { at: now, before: this.text };
     this.#type(held);
     return this.#state(1, held);
   }
@@ -91,6 +93,15 @@ export class Speller {
   ignoreUntilRelease() {
     this.reset();
     this.ignoreHeld = true;
+  }
+
+  /** A letter drawn in the air (motion.js: J, Z), its stroke begun at `since`: typed, in the place
+   *  of a sign typed during the stroke (the I a J starts from). The hand still showing it waits. */
+  typeMotion(label, since) {
+    const during = this.lastTyped && this.lastTyped.at >= since && this.text.length > this.lastTyped.before.length;
+    this.#change((during ? this.lastTyped.before : this.text) + label);
+    this.lastTyped = null;
+    this.ignoreUntilRelease();
   }
 
   /** Replace the word being spelled (the letters at the end of the text) with `word` and a space:
