@@ -68,6 +68,8 @@ export function measure(features) {
 
 const FINGER_NAMES = { index: 'index finger', middle: 'middle finger', ring: 'ring finger', little: 'little finger' };
 const straight = (m, finger) => m[finger] < 45;
+// Spread and crossing mean something only where index and middle finger are straight in both hands.
+const indexAndMiddleStraight = (a, b) => [a, b].every((m) => straight(m, 'index') && straight(m, 'middle'));
 const bins = (edges, words) => (v) => words[edges.filter((edge) => v >= edge).length];
 
 // Each measure: how far apart two hands must be on it to count as different (tol), when it means
@@ -130,7 +132,7 @@ export const PARTS = {
   },
   spread: {
     subject: 'your index and middle fingers', plural: true, tol: 11,
-    applies: (a, b) => straight(a, 'index') && straight(a, 'middle') && straight(b, 'index') && straight(b, 'middle'),
+    applies: indexAndMiddleStraight,
     word: bins([12, 20], ['together', 'slightly apart', 'spread apart']),
     to: { together: 'hold your index and middle fingers together', 'slightly apart': 'open your index and middle fingers slightly',
       'spread apart': 'spread your index and middle fingers apart in a V' },
@@ -138,7 +140,7 @@ export const PARTS = {
   },
   crossed: {
     subject: 'your index and middle fingers', plural: true, tol: 0.5,
-    applies: (a, b) => straight(a, 'index') && straight(a, 'middle') && straight(b, 'index') && straight(b, 'middle'),
+    applies: indexAndMiddleStraight,
     word: bins([0.5], ['side by side', 'crossed']),
     to: { 'side by side': 'uncross your index and middle fingers', crossed: 'cross your middle finger over your index finger' },
     more: 'cross your middle finger over your index finger', less: 'uncross your index and middle fingers',
