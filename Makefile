@@ -102,11 +102,13 @@ language: venv
 
 # Words spelled by the 15 people the letters models never saw, through web/speller.js under node
 # (studies/spelling.py; needs `make people`'s runs/people/): runs/spelling/summary.json.
-# SPELL_ARGS: --hold-s SECONDS, --english off.
-spell-bench: venv
+# SPELL_ARGS: --hold-s SECONDS, --english off. SPELL_LIVE=30: also 30 words spelled to the live page
+# through the fake camera, against the fast runner (studies/spelling_live.py, ~5 min).
+spell-bench: venv vendor chromium
 	$(call pip_install,$(PY),requirements-language.txt)  # wordfreq and names: the word lists
 	test -f runs/people/summary.json || $(MAKE) people
 	$(PY) -m studies.spelling $(SPELL_ARGS)
+	$(if $(SPELL_LIVE),$(PY) -m studies.spelling_live --words $(SPELL_LIVE))
 
 # Every web/model/*/ against a Teachable-Machine-equivalent model in one headless Chromium (~3 min):
 # prints the table, writes bench/results.json and refreshes the table in README.md.
