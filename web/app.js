@@ -179,7 +179,7 @@ async function loop(id = chain) {
     drawHand(ui.overlay, hand, canvas.width, canvas.height, square, motion.trail);
     ui.decidedBy.textContent = decidedBy;
     if (teaching.onFrame(result, now)) transcript.teaching(); // a sign shown to teach is not typed
-    else if (practice.onFrame(result, now)) transcript.teaching(); // nor one practised
+    else if (practice.onFrame(result, now, drawn)) transcript.teaching(); // nor one practised
     else {
       transcript.update(results[0], now);
       if (drawn) { // a J or Z drawn in the air: typed, in the place of the I it started from

@@ -161,15 +161,16 @@ export function bindPractice(ui, page) {
     refresh();
   });
 
-  /** Each camera frame's result. True while practising: the frame is not for typing. */
-  function onFrame(result, now) {
+  /** Each camera frame's result (and a J or Z drawn on it: motion.js). True while practising: the
+   *  frame is not for typing. */
+  function onFrame(result, now, drawn = null) {
     if (!attempt) return false;
     if (rightAt !== null) {
       if (now - rightAt >= NEXT_AFTER_MS) next();
       return true;
     }
     const before = attempt.phase;
-    const phase = attempt.update(result, now);
+    const phase = attempt.update(result, now, drawn);
     drawSign(ui.yours, result.features ?? null);
     const sign = attempt.sign;
     if (phase === 'right') {

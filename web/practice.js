@@ -24,9 +24,14 @@ export class Attempt {
     this.differences = [];
   }
 
-  /** result: the recogniser's answer for a frame ({top, features, hand}); now: ms. */
-  update(result, now) {
+  /** result: the recogniser's answer for a frame ({top, features, hand}); now: ms; drawn: a letter
+   *  drawn in the air on this frame (motion.js), which counts as read. */
+  update(result, now, drawn = null) {
     if (this.phase === 'right') return this.phase;
+    if (drawn === this.sign) {
+      this.phase = 'right';
+      return this.phase;
+    }
     const top = result.top[0];
     const sure = top.probability >= MIN_PROBABILITY;
     const reading = result.features && sure ? top.label : null;

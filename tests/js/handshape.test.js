@@ -77,6 +77,8 @@ test('an attempt is right after the sign is held, wrong (with what to change) af
   for (; now < start + RIGHT_MS + 100; now += 100) attempt.update(frame('A'), now);
   assert.equal(attempt.phase, 'right');
   assert.equal(attempt.missed, true);
+  const drawnJ = new Attempt('J', chart); // J's motion, read by motion.js, counts as J
+  assert.equal(drawnJ.update(frame('I'), 0, 'J'), 'right');
   const unsure = new Attempt('A', chart);
   for (now = 0; now < 3000; now += 100) unsure.update(frame('A', 0.3), now);
   assert.equal(unsure.phase, 'trying'); // a guess is neither right nor wrong
