@@ -13,6 +13,8 @@ exports 224 px), headless Chromium with a fake camera measures on each backend:
 NAME is the image model alone (what the Teachable-Machine ratios compare); NAME+hands is the
 shipped recogniser with hand landmarks on (tracker + keypoint model + image model), for the
 models whose folder has a keypoint model.
+Then the page itself (bench/page_path.py): Start to the first letter, letters a second, the loop's
+time, camera-to-screen delay and main-thread long tasks, Letters with the hand's shape on.
 All models share one page per backend and take turns frame by frame, so background load on the
 machine hits them alike; ratios are ours / baseline from the same rounds. Numbers are printed,
 written to bench/results.json (temporary file, then renamed) and bench/results.md, and the table
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import page_path
 from training.browser import Site, camera_args, launch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,6 +168,8 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--backends", default="wasm,webgl")
     p.add_argument("--no-readme", action="store_true", help="do not touch README.md")
+    p.add_argument("--page-seconds", type=int, default=60,
+                   help="then the whole page signing for this long a backend (bench/page_path.py; 0: not)")
     args = p.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -226,6 +231,10 @@ def main(argv=None):
             "wasm_ms_median_with_hands": hands and hands["frame_ms_median"],
         })
     markdown = table(rows)
+    page_rows = []
+    if args.page_seconds:  # what a user runs: the page itself, hands on, signing
+        page_rows = page_path.main(["--seconds", str(args.page_seconds), "--backends", args.backends])
+        markdown += "\n\nThe whole page (letters, hand's shape on, `bench/page_path.py`):\n\n" + page_path.table(page_rows)
     results = {
         "created": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -234,6 +243,7 @@ def main(argv=None):
                     "float32 TF.js layers model, random head weights (bench/build_tm.py)",
         "models": summary,
         "runs": rows,
+        "page": page_rows,
     }
     write_atomically(RESULTS, json.dumps(results, indent=2) + "\n")
     write_atomically(BENCH / "results.md", markdown + "\n")

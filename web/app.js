@@ -156,7 +156,12 @@ const classifiers = new Map(); // model name -> recogniser, each loaded on first
 // so slow devices skip frames instead of queueing them. `id` names the chain of frames: a chain
 // left behind (one whose inference waits forever on a lost WebGL context) sees a newer id and ends.
 let chain = 0;
-async function loop(id = chain) {
+// The last frames' timings, for `make bench` (bench/page_path.py) and anyone profiling: when the
+// camera took the frame, when the loop began on it, and when its letter was on screen.
+const recentFrames = [];
+const RECENT_FRAMES = 2000;
+
+async function loop(id = chain, presented = null) {
   if (!running || id !== chain) return;
   if (document.hidden) { // no one is watching: save the battery; visibilitychange resumes
     paused = true;
@@ -187,10 +192,16 @@ async function loop(id = chain) {
         transcript.refresh(`${drawn}, drawn`);
       }
     }
-    ui.timing.textContent = `${(performance.now() - started).toFixed(0)} ms/frame`;
+    const shown = performance.now();
+    ui.timing.textContent = `${(shown - started).toFixed(0)} ms/frame`;
+    recentFrames.push({ presented: presented ?? started, started, shown });
+    if (recentFrames.length > RECENT_FRAMES) recentFrames.shift();
     document.body.dataset.ready = 'true';
   }
-  if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => loop(id));
+  // When the camera took the frame (captureTime, for camera streams) or handed it on, on performance.now()'s clock.
+  if ('requestVideoFrameCallback' in video) {
+    video.requestVideoFrameCallback((_, metadata) => loop(id, metadata.captureTime ?? metadata.presentationTime));
+  }
   else requestAnimationFrame(() => loop(id));
 }
 
@@ -304,7 +315,7 @@ async function useModel(name) {
     (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw` : '') +
     (newPeople?.worst ? ` (${Object.keys(newPeople.fused).length} people; the worst ${percent(newPeople.worst.fused)})` : '') +
     (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
-  window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior };
+  window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior, recentFrames };
   completions.setWords(loaded.labels.includes('A') ? completionWords : null);
   teaching.cancel();
   if (!charts.has(name)) {
