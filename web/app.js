@@ -315,9 +315,6 @@ async function useModel(name) {
     (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw` : '') +
     (newPeople?.worst ? ` (${Object.keys(newPeople.fused).length} people; the worst ${percent(newPeople.worst.fused)})` : '') +
     (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
-  window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior, recentFrames };
-  completions.setWords(loaded.labels.includes('A') ? completionWords : null);
-  teaching.cancel();
   if (!charts.has(name)) {
     // The chart is for learning: the page reads signs without it, and says why practice is missing.
     charts.set(name, await loadChart(`model/${name}/`).catch((error) => {
@@ -326,6 +323,9 @@ async function useModel(name) {
       return null;
     }));
   }
+  window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior, recentFrames };
+  completions.setWords(loaded.labels.includes('A') ? completionWords : null);
+  teaching.cancel();
   practice.cancel();
   return true;
 }
