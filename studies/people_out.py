@@ -37,22 +37,14 @@ IMAGE_NEVER_SAW = lambda person: person == "S2" or person.startswith("w")
 def load_rows(cache_dir, classes):
     """Every photo of the letter caches that a class of the model shows: dict of arrays
     (cache, path, person, y, features of the first reading, found) and the caches' landmark tables."""
-    rows = {key: [] for key in ("cache", "path", "person", "y")}
-    features, found, tables = [], [], {}
-    for cache in people.LETTER_CACHES:
-        table = keypoints.load_landmarks(cache_dir, [cache], prefixed=False)
-        paths = [p for p in table if data.canonical_label(Path(p).parent.name) in classes]
-        x, f = keypoints.features_for(paths, table)
-        rows["cache"] += [cache] * len(paths)
-        rows["path"] += paths
-        rows["person"] += [people.person_of(cache, p) for p in paths]
-        rows["y"] += [classes.index(data.canonical_label(Path(p).parent.name)) for p in paths]
-        features.append(x)
-        found.append(f)
-        tables[cache] = table
-    rows = {key: np.array(values) for key, values in rows.items()}
-    rows["x"], rows["found"] = np.concatenate(features), np.concatenate(found)
-    return rows, tables
+    caches = {cache: keypoints.cache_hands(cache_dir, cache, classes) for cache in people.LETTER_CACHES}
+    rows = {"cache": np.concatenate([[cache] * len(c["paths"]) for cache, c in caches.items()]),
+            "path": np.concatenate([c["paths"] for c in caches.values()]),
+            "person": np.concatenate([c["persons"] for c in caches.values()]),
+            "y": np.concatenate([c["y"] for c in caches.values()]),
+            "x": np.concatenate([c["x"] for c in caches.values()]),
+            "found": np.concatenate([c["found"] for c in caches.values()])}
+    return rows, {cache: c["table"] for cache, c in caches.items()}
 
 
 def deal_folds(persons, k):

@@ -18,10 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from training import people
-from training.data import canonical_label
 from training.files import write_json
-from training.keypoints import features_for, load_landmarks, split_part
+from training.keypoints import cache_hands, features_for, load_landmarks, split_part, split_persons
 
 # The share of a sign's training hands, the surest first, that its typical hand is chosen from:
 # chosen on webcam people left out of the chart (studies/chart_choice.py; letters card).
@@ -75,10 +73,10 @@ MOTIONS = {
 }
 # A moving sign held still is another sign: J's hand is I's. Read as it, the feedback names the motion.
 STILL = {"J": "I", "Z": "D"}
-NOT_SIGNS = {"nothing"}
+NOT_SIGNS = {"nothing"}  # what the model says when no sign is shown: nothing to learn
 # Signs learners mix up (the practise issue): the feedback must name what tells each pair apart.
 CONFUSED = ["AS", "AT", "AM", "AN", "AE", "ST", "SM", "SN", "SE", "TM", "TN", "TE", "MN", "ME", "NE",
-            "UV", "UR", "VR", "GH", "CO", "KV", "IJ", "DZ"]  # what the model says when no sign is shown: nothing to learn
+            "UV", "UR", "VR", "GH", "CO", "KV", "IJ", "DZ"]
 
 
 def medoid(hands, persons):
@@ -102,24 +100,14 @@ def training_hands(run, landmarks_dir):
         raise FileNotFoundError(f"no landmark cache for {', '.join(missing)} in {landmarks_dir}: "
                                 f"run `make landmarks DATA=FOLDER` on their photos first")
     table = load_landmarks(landmarks_dir, datasets)
-    paths, labels = split_part(split, table, "train")
-    person = (lambda p: people.person_of(*p.split("/", 1))) if len(datasets) > 1 else (
-        lambda p: people.person_of(datasets[0], p))
-    sources = [(table, list(paths), [split["classes"][i] for i in labels], [person(p) for p in paths])]
-    for cache in extra:
-        extra_table = load_landmarks(landmarks_dir, [cache], prefixed=False)
-        extra_paths = [p for p in extra_table if canonical_label(Path(p).parent.name) in split["classes"]]
-        sources.append((extra_table, extra_paths, [canonical_label(Path(p).parent.name) for p in extra_paths],
-                        [people.person_of(cache, p) for p in extra_paths]))
-    features, found, all_labels, persons = [], [], [], []
-    for source_table, source_paths, source_labels, source_persons in sources:
-        x, f = features_for(source_paths, source_table)
-        features.append(x)
-        found.append(f)
-        all_labels += source_labels
-        persons += source_persons
-    found = np.concatenate(found)
-    return np.concatenate(features)[found], np.array(all_labels)[found], np.array(persons)[found]
+    paths, y = split_part(split, table, "train")
+    x, found = features_for(paths, table)
+    parts = [{"x": x, "found": found, "y": y, "persons": split_persons(datasets, paths)}]
+    parts += [cache_hands(landmarks_dir, cache, split["classes"]) for cache in extra]
+    features, found = np.concatenate([p["x"] for p in parts]), np.concatenate([p["found"] for p in parts])
+    labels = np.array(split["classes"])[np.concatenate([p["y"] for p in parts]).astype(int)]
+    persons = np.concatenate([p["persons"] for p in parts])
+    return features[found], labels[found], persons[found]
 
 
 def sureness(run, hands, labels):
@@ -178,7 +166,7 @@ def held_out_hands(run, landmarks_dir, labels, per_class=25):
     read = load_model(Path(run) / "keypoints.keras").predict(features, verbose=0).argmax(1)
     out = {}
     for label in labels:
-        index = np.flatnonzero((np.array(y) == split["classes"].index(label)) & found)
+        index = np.flatnonzero((y == split["classes"].index(label)) & found)
         chosen = index[np.linspace(0, len(index) - 1, min(per_class, len(index))).astype(int)] if len(index) else []
         out[label] = [{"hand": [round(float(v), 4) for v in features[i]], "read": split["classes"][read[i]]}
                       for i in chosen]

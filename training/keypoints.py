@@ -77,6 +77,26 @@ def features_for(paths, table):
     return features, found
 
 
+def cache_hands(cache_dir, cache, classes):
+    """Every photo of one landmark cache (runs/landmarks/CACHE.npz, keyed as in the cache) that shows a
+    class of `classes`: {"table", "paths", "x": features of the first reading, "found", "y": class
+    indices, "persons"} (training/people.py). The keypoint model's extra training people, leave people
+    out and the chart of signs all read caches this way."""
+    table = load_landmarks(cache_dir, [cache], prefixed=False)
+    paths = [p for p in table if canonical_label(Path(p).parent.name) in classes]
+    x, found = features_for(paths, table)
+    return {"table": table, "paths": paths, "x": x, "found": found,
+            "y": np.array([classes.index(canonical_label(Path(p).parent.name)) for p in paths], dtype=int),
+            "persons": [people.person_of(cache, p) for p in paths]}
+
+
+def split_persons(datasets, paths):
+    """Who signs each of a run's split paths (DATASET/CLASS/photo where the run merged several sets)."""
+    if len(datasets) > 1:
+        return [people.person_of(*path.split("/", 1)) for path in paths]
+    return [people.person_of(datasets[0], path) for path in paths]
+
+
 def with_room(table):
     """The table's second reading of every photo (read with room around it) in the place of its first."""
     return {path: (room, size, room) for path, (_, size, room) in table.items()}
@@ -446,19 +466,15 @@ def main(argv=None):
 
     (x_train, f_train, y_train), (x_val, f_val, y_val), (_, _, y_test) = parts.values()  # f_*: found as the photos are
     # who signs each training photo: split paths are DATASET/CLASS/photo when a run merged several sets
-    person = lambda path: people.person_of(*path.split("/", 1)) if len(datasets) > 1 else people.person_of(datasets[0], path)
-    persons = [person(path) for path in split["train"]]
+    persons = split_persons(datasets, split["train"])
     extra = {}
     for cache in args.extra_landmarks:  # hands of other people, for training only
-        extra_table = load_landmarks(args.landmarks, [cache], prefixed=False)
-        paths = [p for p in extra_table if canonical_label(Path(p).parent.name) in classes]
-        features, found = features_for(paths, extra_table)
-        x_train, f_train = np.concatenate([x_train, features]), np.concatenate([f_train, found])
-        labels = [classes.index(canonical_label(Path(p).parent.name)) for p in paths]
-        y_train = np.concatenate([y_train, np.array(labels, dtype=y_train.dtype)])
-        persons += [people.person_of(cache, path) for path in paths]
-        print(f"train: + hands found in {found.sum()} of {len(paths)} photos of {cache}")
-        extra[cache] = int(found.sum())
+        more = cache_hands(args.landmarks, cache, classes)
+        x_train, f_train = np.concatenate([x_train, more["x"]]), np.concatenate([f_train, more["found"]])
+        y_train = np.concatenate([y_train, more["y"].astype(y_train.dtype)])
+        persons += more["persons"]
+        print(f"train: + hands found in {more['found'].sum()} of {len(more['paths'])} photos of {cache}")
+        extra[cache] = int(more["found"].sum())
     if args.score_only:  # the keypoint model trained before, scored again (after a change in how photos are read)
         if not (run / "keypoints.keras").is_file():
             raise SystemExit(f"error: --score-only: {run}/keypoints.keras does not exist (train it first)")
