@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from training import data
-from training.browser import Site, camera_args, launch
+from training.browser import Site, camera_args, camera_frame, launch, write_y4m
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "page_path.json"
@@ -50,22 +50,9 @@ document.addEventListener('DOMContentLoaded', () => {
 
 def camera_video(path, data_dir):
     """Five held-out letters, 1.5 s each, filling the middle square of a grey 640×480 frame."""
-    import cv2
-
     split = json.loads((ROOT / "models" / "letters.split.json").read_text())
-    frames = []
-    for letter in LETTERS:
-        photo = next(Path(data_dir) / p for p in split["test"] if p.startswith(f"asl-letters/{letter}/"))
-        frame = np.full((480, 640, 3), 128, np.uint8)
-        frame[:, 80:560] = cv2.resize(data.load_image(photo), (480, 480), interpolation=cv2.INTER_AREA)
-        frames.append(frame)
-    with open(path, "wb") as f:
-        f.write(b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n")
-        for frame in frames:
-            yuv = cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420).tobytes()
-            for _ in range(45):
-                f.write(b"FRAME\n" + yuv)
-    return path
+    photos = [next(Path(data_dir) / p for p in split["test"] if p.startswith(f"asl-letters/{letter}/")) for letter in LETTERS]
+    return write_y4m(path, [camera_frame(data.load_image(photo)) for photo in photos], seconds_each=1.5, fps=30)
 
 
 def run(browser, url, backend, seconds):

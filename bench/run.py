@@ -34,7 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from bench import page_path
-from training.browser import Site, camera_args, launch
+from training import data
+from training.browser import Site, camera_args, camera_frame, launch, write_y4m
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
@@ -78,21 +79,13 @@ def baseline(num_classes, size):
 
 def camera_file(path):
     """A y4m clip for the fake camera: a real digit photo on a grey 640×480 frame when the data is here."""
-    import cv2
-
-    frame = np.full((480, 640, 3), 128, np.uint8)
     photos = sorted(Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data")).glob("sign-digits/5/*.[jJ][pP][gG]"))
     if photos:
-        photo = cv2.cvtColor(cv2.imread(str(photos[0])), cv2.COLOR_BGR2RGB)
-        frame[:, 80:560] = cv2.resize(photo, (480, 480), interpolation=cv2.INTER_AREA)
+        frame = camera_frame(data.load_image(photos[0]))
     else:  # any picture will do for timing
+        frame = np.full((480, 640, 3), 128, np.uint8)
         frame[:, :, 0] = np.linspace(0, 255, 640, dtype=np.uint8)[None]
-    yuv = cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420).tobytes()
-    with open(path, "wb") as f:
-        f.write(b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n")
-        for _ in range(30):
-            f.write(b"FRAME\n" + yuv)
-    return path
+    return write_y4m(path, [frame], seconds_each=1, fps=30)
 
 
 def summarise(measured):

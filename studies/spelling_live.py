@@ -17,12 +17,11 @@ import os
 import tempfile
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from studies import people_out, spelling
 from training import data, keypoints, people
-from training.browser import Site, camera_args, launch
+from training.browser import Site, camera_args, camera_frame, launch, write_y4m
 from training.files import write_json
 
 PERSON = "S2"
@@ -55,13 +54,6 @@ def camera_frames(streams, photos):
     for stream in streams:
         frames += [grey if i < 0 else photos[i] for i in stream] + [grey] * round(GAP_S * FPS)
     return frames
-
-
-def write_video(path, frames):
-    with open(path, "wb") as f:
-        f.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
-        for frame in frames:
-            f.write(b"FRAME\n" + cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YUV_I420).tobytes())
 
 
 def live_typing(video, streams):
@@ -113,14 +105,11 @@ def main(argv=None):
     rng = np.random.default_rng(0)
     hold, release, lead = (round(s * 1000 / spelling.FRAME_MS) for s in (1.0, spelling.RELEASE_S, spelling.LEAD_S))
     streams = [spelling.stream(w, photos_of, rng, hold, release, lead) for w in words]
-    framed = {}  # each photo filling the middle square of a grey camera frame, as the page crops it
-    for i in sorted({i for s in streams for i in s if i >= 0}):
-        frame = np.full((HEIGHT, WIDTH, 3), 128, np.uint8)
-        frame[:, (WIDTH - HEIGHT) // 2:(WIDTH + HEIGHT) // 2] = cv2.resize(data.load_image(paths[i]), (HEIGHT, HEIGHT))
-        framed[i] = frame
+    framed = {i: camera_frame(data.load_image(paths[i]), WIDTH, HEIGHT)  # as the page crops them
+              for i in sorted({i for s in streams for i in s if i >= 0})}
     with tempfile.TemporaryDirectory() as folder:
         video = Path(folder) / "words.y4m"
-        write_video(video, camera_frames(streams, framed))
+        write_y4m(video, camera_frames(streams, framed), seconds_each=1 / FPS, fps=FPS)
         live = live_typing(str(video), streams)
     english = {w: f for w, f in spelling.language.english_words().items() if not spelling.language.held_out(w)}
     fast = [r["text"] for r in spelling.run_speller(

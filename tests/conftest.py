@@ -3,10 +3,9 @@ import os
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
 
-from training.browser import CHROMIUM, Site, camera_args
+from training.browser import CHROMIUM, Site, camera_args, camera_frame, write_y4m  # noqa: F401 (tests import them from here)
 from training.browser import launch as launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,29 +74,6 @@ def open_page(browser, url, init_script=None, timeout_ms=60_000):
         " || document.querySelector('[data-testid=status]').classList.contains('error')",
         timeout=timeout_ms)
     return page
-
-
-def write_y4m(path, frames_rgb, seconds_each=2.0, fps=30):
-    """Write RGB frames (H×W×3 uint8, even sides) as a 4:2:0 y4m file for Chromium's fake camera."""
-    height, width = frames_rgb[0].shape[:2]
-    with open(path, "wb") as f:
-        f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for frame in frames_rgb:
-            yuv = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YUV_I420).tobytes()
-            for _ in range(int(seconds_each * fps)):
-                f.write(b"FRAME\n" + yuv)
-    return path
-
-
-def camera_frame(photo_rgb, width=640, height=480, scale=1.0):
-    """Put a photo in the middle of a grey camera frame, filling the square the page crops (or scale
-    of its side: a hand further from the camera)."""
-    frame = np.full((height, width, 3), 128, np.uint8)
-    side = round(min(width, height) * scale)
-    square = cv2.resize(photo_rgb, (side, side), interpolation=cv2.INTER_LINEAR)
-    top, left = (height - side) // 2, (width - side) // 2
-    frame[top:top + side, left:left + side] = square
-    return frame
 
 
 @pytest.fixture(scope="session")
