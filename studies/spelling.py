@@ -50,10 +50,10 @@ LISTS = {"common words": 500, "names": 200, "random strings": 200}
 CHOSEN_ON = [f"w{i:02d}" for i in range(1, 8)]
 
 
-def word_lists(seed=0):
-    """{list: [WORD]}: none of the words was used to build the letter model (language.held_out)."""
+def word_lists(frequencies, seed=0):
+    """{list: [WORD]} from wordfreq's {WORD: frequency}: none of the words builds the benchmark's
+    letter model (language.held_out; letter_model_words)."""
     rng = np.random.default_rng(seed)
-    frequencies = language.english_words()
     common = [w for w in frequencies if language.held_out(w) and len(w) >= 2][:LISTS["common words"]]
     names = [n for n in dict.fromkeys(language.census_names())
              if n.isalpha() and language.held_out(n) and n not in frequencies][:LISTS["names"]]
@@ -97,6 +97,12 @@ def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
         step = round(PHOTO_MS / FRAME_MS)  # frames a photo stands for
         frames += [int(photos[(start + j // step) % len(photos)]) for j in range(hold_frames)]
     return frames
+
+
+def letter_model_words(frequencies):
+    """What the benchmark's letter model of English is built from: as `make language` builds the page's,
+    but without the held-out fifth of the words, which the word lists spell."""
+    return {w: f for w, f in frequencies.items() if not language.held_out(w)}
 
 
 def run_speller(people, labels, english, **options):
@@ -185,12 +191,12 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     classes = json.loads(people_out.RUN_SPLIT.read_text())["classes"]
-    lists = word_lists(args.seed)
+    frequencies = language.english_words()
+    lists = word_lists(frequencies, args.seed)
     people, asked = build_streams(args.people, args.landmarks, classes, lists, args.hold_s, args.seed, args.only)
     options = {"threshold": args.threshold, "hold_ms": args.hold_ms}
-    # The letter model of English as `make language` builds it, but without the words spelled here.
-    english = {w: f for w, f in language.english_words().items() if not language.held_out(w)}
-    typed = run_speller(people, classes, english if args.english == "on" else False, completion=lists, **options)
+    english = letter_model_words(frequencies) if args.english == "on" else False
+    typed = run_speller(people, classes, english, completion=lists, **options)
     completion = typed.pop("_completion")
     scored = {person: words for person, words in asked.items() if person not in CHOSEN_ON}
     result = score(scored, typed, lists)

@@ -101,7 +101,8 @@ def main(argv=None):
     paths, y, probabilities = shipped_probabilities(classes, args.landmarks, args.data)
     photos_of = {label: sorted(np.flatnonzero(y == i), key=lambda k: spelling.frame_order(paths[k]))
                  for i, label in enumerate(classes) if (y == i).any()}
-    words = [w for w in spelling.word_lists()["common words"] if all(c in photos_of for c in w)][:args.words]
+    frequencies = spelling.language.english_words()
+    words = [w for w in spelling.word_lists(frequencies)["common words"] if all(c in photos_of for c in w)][:args.words]
     rng = np.random.default_rng(0)
     hold, release, lead = (round(s * 1000 / spelling.FRAME_MS) for s in (1.0, spelling.RELEASE_S, spelling.LEAD_S))
     streams = [spelling.stream(w, photos_of, rng, hold, release, lead) for w in words]
@@ -111,7 +112,7 @@ def main(argv=None):
         video = Path(folder) / "words.y4m"
         write_y4m(video, camera_frames(streams, framed), seconds_each=1 / FPS, fps=FPS)
         live = live_typing(str(video), streams)
-    english = {w: f for w, f in spelling.language.english_words().items() if not spelling.language.held_out(w)}
+    english = spelling.letter_model_words(frequencies)
     fast = [r["text"] for r in spelling.run_speller(
         {PERSON: {"probabilities": np.round(probabilities, 5).tolist(), "streams": streams}}, classes, english)[PERSON]]
     result = {"how": __doc__.strip().splitlines()[0], "person": PERSON, "words": words, "live": live, "fast": fast,
