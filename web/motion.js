@@ -85,14 +85,16 @@ export function turn(track) {
   return (Math.acos(Math.max(-1, Math.min(1, cos))) * 180) / Math.PI;
 }
 
+// Each letter's stroke as drawn and mirrored, resampled and scaled once.
+const STROKES = Object.fromEntries(Object.entries(TEMPLATES).map(([letter, { path }]) =>
+  [letter, [1, -1].map((mirror) => normalised(resample(path.map(([x, y]) => [mirror * x, y]))))]));
+
 /** The mean distance between a track and a letter's stroke (as drawn, or mirrored: the nearer), both
  *  scaled to a unit box. */
 export function distance(track, letter) {
   const a = normalised(resample(track));
-  return Math.min(...[1, -1].map((mirror) => {
-    const b = normalised(resample(TEMPLATES[letter].path.map(([x, y]) => [mirror * x, y])));
-    return a.reduce((sum, p, i) => sum + Math.hypot(p[0] - b[i][0], p[1] - b[i][1]), 0) / a.length;
-  }));
+  return Math.min(...STROKES[letter].map((b) =>
+    a.reduce((sum, p, i) => sum + Math.hypot(p[0] - b[i][0], p[1] - b[i][1]), 0) / a.length));
 }
 
 /** Follows the fingertips frame by frame; update() returns 'J' or 'Z' on the frame a stroke is
@@ -114,12 +116,12 @@ export class MotionReader {
       this.since = {};
       return null;
     }
-    const pixel = (i) => [hand.points[i][0] * width, hand.points[i][1] * height];
-    const wrist = pixel(0);
-    const size = Math.max(...hand.points.map((_, i) => Math.hypot(pixel(i)[0] - wrist[0], pixel(i)[1] - wrist[1])));
+    const pixels = hand.points.map(([x, y]) => [x * width, y * height]);
+    const [wrist] = pixels;
+    const size = Math.max(...pixels.map(([x, y]) => Math.hypot(x - wrist[0], y - wrist[1])));
     const frame = { now, size, tips: {}, shapes: {} };
     for (const [letter, { tip }] of Object.entries(TEMPLATES)) {
-      frame.tips[letter] = pixel(tip);
+      frame.tips[letter] = pixels[tip];
       frame.shapes[letter] = drawsWith(letter, features);
       if (!frame.shapes[letter]) delete this.since[letter];
       else this.since[letter] ??= now;
