@@ -4,6 +4,7 @@
 // a word being practised. While practising, camera frames are for practice, not for typing.
 
 import { drawSign } from './chart.js';
+import { offerDownload } from './download.js';
 import { Attempt, LEARNT_AFTER, Progress, nextSign } from './practice.js';
 
 const NEXT_AFTER_MS = 1200; // "Right!" stays this long before the next sign
@@ -141,12 +142,9 @@ export function bindPractice(ui, page) {
   ui.word.addEventListener('keydown', (event) => { if (event.key === 'Enter') ui.wordGo.click(); });
   ui.forget.addEventListener('click', () => { progress.forget(); refresh(); say(`Forgot your practice on ${page.model()}.`); });
   ui.save.addEventListener('click', () => {
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([progress.toFile()], { type: 'application/json' }));
-    link.download = `signcam-practice-${page.model()}.json`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    say(`Saved your practice to ${link.download}.`);
+    const filename = `signcam-practice-${page.model()}.json`;
+    offerDownload(filename, progress.toFile());
+    say(`Saved your practice to ${filename}.`);
   });
   ui.load.addEventListener('change', async () => {
     const [file] = ui.load.files;

@@ -6,6 +6,7 @@
 
 import { GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, SignsFileError, readSignsFile, signsFile } from './personal.js';
 import { NOTHING } from './recogniser.js';
+import { offerDownload } from './download.js';
 
 const mostCommon = (labels) => {
   const counts = new Map();
@@ -82,13 +83,9 @@ export function bindTeaching(ui, page) {
   });
 
   ui.save.addEventListener('click', () => {
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([signsFile(page.model(), page.recogniser().ownSigns.taught)],
-      { type: 'application/json' }));
-    link.download = `signcam-signs-${page.model()}.json`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    say(`Saved your ${page.model()} signs to ${link.download}.`);
+    const filename = `signcam-signs-${page.model()}.json`;
+    offerDownload(filename, signsFile(page.model(), page.recogniser().ownSigns.taught));
+    say(`Saved your ${page.model()} signs to ${filename}.`);
   });
 
   ui.load.addEventListener('change', async () => {
