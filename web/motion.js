@@ -11,6 +11,9 @@ export const WINDOW_MS = 1200; // a stroke is drawn within this
 export const POINTS = 24; // a track is resampled to this many points
 export const MIN_PATH = 1.2; // the tip must travel at least this many hand sizes: a still hand draws nothing
 export const COOLDOWN_MS = 800;
+// The handshape may be misread, or the hand lost, for a frame or two while it moves: the shape's
+// start (`since`) is forgotten only after this long without it.
+export const SHAPE_GRACE_MS = 400;
 
 // Strokes as the signer draws them (x right, y down, seen from behind the hand); the camera sees them
 // mirrored, so each is matched as it is and mirrored.
@@ -106,6 +109,14 @@ export class MotionReader {
     this.quietUntil = 0;
     this.trail = [];
     this.since = {};
+    this.shapeSeen = {}; // when each letter's handshape was last seen
+  }
+
+  /** Forget the start of a handshape not seen for SHAPE_GRACE_MS. */
+  #forgetShapes(now) {
+    for (const letter of Object.keys(this.since)) {
+      if (now - this.shapeSeen[letter] > SHAPE_GRACE_MS) delete this.since[letter];
+    }
   }
 
   /** hand: {points: 21 × [x, y, z] in 0..1} or null; features: its 63 normalised numbers; width, height: the frame's. */
@@ -113,7 +124,7 @@ export class MotionReader {
     this.frames = this.frames.filter((frame) => now - frame.now <= WINDOW_MS);
     if (!hand || !features) {
       this.trail = [];
-      this.since = {};
+      this.#forgetShapes(now);
       return null;
     }
     const pixels = hand.points.map(([x, y]) => [x * width, y * height]);
@@ -123,9 +134,12 @@ export class MotionReader {
     for (const [letter, { tip }] of Object.entries(TEMPLATES)) {
       frame.tips[letter] = pixels[tip];
       frame.shapes[letter] = drawsWith(letter, features);
-      if (!frame.shapes[letter]) delete this.since[letter];
-      else this.since[letter] ??= now;
+      if (frame.shapes[letter]) {
+        this.since[letter] ??= now;
+        this.shapeSeen[letter] = now;
+      }
     }
+    this.#forgetShapes(now);
     this.frames.push(frame);
     const drawing = Object.keys(TEMPLATES).find((letter) => frame.shapes[letter]);
     this.trail = drawing ? this.frames.filter((f) => f.shapes[drawing]).map((f) => f.tips[drawing]) : [];
@@ -149,5 +163,6 @@ export class MotionReader {
     this.frames = [];
     this.trail = [];
     this.since = {};
+    this.shapeSeen = {};
   }
 }

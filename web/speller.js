@@ -22,6 +22,7 @@ export const DEFAULTS = Object.freeze({ threshold: 0.3, holdMs: 300 });
 export const FADE = 4; // evidence fades with time constant FADE × holdMs: below probability 1/FADE a sign is never typed
 export const RELEASE_MS = 250;
 const LONGEST_FRAME_MS = 200; // a longer gap (a stalled frame) counts as this
+const RECENT = 8; // signs typed whose times typeMotion may look back on
 
 // The letter sets spell the special classes in lower case, other copies capitalise them.
 const SPECIAL = { space: 'space', del: 'del', delete: 'del', nothing: 'nothing' };
@@ -39,7 +40,7 @@ export class Speller {
     this.typedSeen = 0; // when it was last read
     this.untyped = false; // ...it was counted as typed without being typed (ignoreUntilRelease)
     this.ignoreHeld = false; // the next sign seen counts as typed already (it was shown to teach it)
-    this.lastTyped = null; // {at, before}: when the last sign was typed, and the text before it
+    this.recentlyTyped = []; // {at, before}: when each of the last signs was typed, and the text before it
   }
 
   /**
@@ -67,7 +68,7 @@ export class Speller {
     this.evidence.set(held, evidence);
     if (evidence < this.holdMs) return this.#state(evidence / this.holdMs, null);
     this.#typedNow(held, now, false);
-    this.lastTyped = { at: now, before: this.text };
+    this.recentlyTyped = [...this.recentlyTyped.slice(1 - RECENT), { at: now, before: this.text }];
     this.#type(held);
     return this.#state(1, held);
   }
@@ -96,11 +97,13 @@ export class Speller {
   }
 
   /** A letter drawn in the air (motion.js: J, Z), its stroke begun at `since`: typed, in the place
-   *  of a sign typed during the stroke (the I a J starts from). The hand still showing it waits. */
+   *  of the signs typed during the stroke (the I a J starts from; twice, if the moving hand was lost
+   *  for a frame in between). The hand still showing it waits. */
   typeMotion(label, since) {
-    const during = this.lastTyped && this.lastTyped.at >= since && this.text.length > this.lastTyped.before.length;
-    this.#change((during ? this.lastTyped.before : this.text) + label);
-    this.lastTyped = null;
+    const first = this.recentlyTyped.find((typed) => typed.at >= since);
+    const during = first && this.text.length > first.before.length && this.text.startsWith(first.before);
+    this.#change((during ? first.before : this.text) + label);
+    this.recentlyTyped = [];
     this.ignoreUntilRelease();
   }
 
