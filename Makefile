@@ -21,7 +21,7 @@ TRAIN_ARGS_letters := --size 160 --head-epochs 25 --fine-tune-epochs 10 \
 # The letters keypoint model also learns the hands of asl-alphabet-64's signer and of the fourteen
 # webcam people (landmarks only: runs/landmarks/CACHE.npz), each person weighed by count^-0.5 of
 # their photos, with the fusion weight and no-hand bar chosen on held-out people: all three chosen
-# by leave-people-out (`make people`; letters card).
+# by leave-people-out (`make people`; docs/experiments.md, "People as the unit").
 EXTRA_PHOTOS_letters := $(SIGNCAM_DATA)/asl-alphabet-64/train $(SIGNCAM_DATA)/asl-letters-webcams
 KEYPOINT_ARGS_letters := --person-balance 0.5 --fusion-image-weight 0.45 --no-hand-bar 0.5
 # Landmarks of every 2nd photo of the video-frame sets: neighbouring frames are near-duplicates, and
@@ -93,12 +93,11 @@ people: venv
 convert: venv
 	$(PY) -m training.export --name $(NAME) $(if $(NEW_PEOPLE),--new-people $(NEW_PEOPLE))
 
-# The letter model of English the page spells with (web/language/en.json, from wordfreq's word
-# counts). LANGUAGE_ARGS=--evaluate also spells held-out words with the photos of people never seen
-# (runs/lodo/probabilities-*.npz, from `python -m training.lodo`): runs/language/summary.json.
+# The letter model of English the page spells with (web/language/en.json) and the completion list
+# (words.json), from wordfreq's word counts. How much it helps: studies/english.py.
 language: venv
 	$(call pip_install,$(PY),requirements-language.txt)
-	$(PY) -m training.language $(LANGUAGE_ARGS)
+	$(PY) -m training.language
 
 # Words spelled by the 15 people the letters models never saw, through web/speller.js under node
 # (studies/spelling.py; needs `make people`'s runs/people/): runs/spelling/summary.json.

@@ -1,5 +1,5 @@
 """A keypoint model (with the shipped image model) on the fourteen webcam people, fused at a given
-weight and bar: for the letters card's "before", the model shipped until 2026-12-04, which never saw them.
+weight and bar: for docs/experiments.md's "before", the model shipped until 2026-12-04, which never saw them.
 
     git show 609bf79:models/letters.keypoints.keras > /tmp/before.keras
     python -m studies.before_webcams /tmp/before.keras --weight 0.5 --bar 0.7

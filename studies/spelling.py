@@ -16,7 +16,7 @@ web/language.js over them under node.
 The headline leaves out the seven people the speller's rule was chosen on (CHOSEN_ON).
 
 Word lists (none used to tune anything): the 500 commonest English words and 200 common names of
-the letter model's held-out fifth (training/language.py held_out), 200 random letter strings of 2–6
+the letter model's held-out fifth (studies/english.py held_out), 200 random letter strings of 2–6
 letters. The letter model of English is built as `make language` builds web/language/en.json, but
 from the other four fifths of the words only. Each person spells the words made of letters they signed. Reports per list: words exactly
 right, character error rate (edit distance / length), seconds per character (when the last letter
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from studies import people_out
+from studies import english, people_out
 from training import keypoints, language
 from training.files import write_json
 
@@ -52,11 +52,11 @@ CHOSEN_ON = [f"w{i:02d}" for i in range(1, 8)]
 
 def word_lists(frequencies, seed=0):
     """{list: [WORD]} from wordfreq's {WORD: frequency}: none of the words builds the benchmark's
-    letter model (language.held_out; letter_model_words)."""
+    letter model (english.held_out; letter_model_words)."""
     rng = np.random.default_rng(seed)
-    common = [w for w in frequencies if language.held_out(w) and len(w) >= 2][:LISTS["common words"]]
-    names = [n for n in dict.fromkeys(language.census_names())
-             if n.isalpha() and language.held_out(n) and n not in frequencies][:LISTS["names"]]
+    common = [w for w in frequencies if english.held_out(w) and len(w) >= 2][:LISTS["common words"]]
+    names = [n for n in dict.fromkeys(english.census_names())
+             if n.isalpha() and english.held_out(n) and n not in frequencies][:LISTS["names"]]
     strings = ["".join(rng.choice(list(language.ALPHABET), rng.integers(2, 7))) for _ in range(LISTS["random strings"])]
     return {"common words": common, "names": names, "random strings": strings}
 
@@ -102,7 +102,7 @@ def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
 def letter_model_words(frequencies):
     """What the benchmark's letter model of English is built from: as `make language` builds the page's,
     but without the held-out fifth of the words, which the word lists spell."""
-    return {w: f for w, f in frequencies.items() if not language.held_out(w)}
+    return {w: f for w, f in frequencies.items() if not english.held_out(w)}
 
 
 def run_speller(people, labels, english, **options):

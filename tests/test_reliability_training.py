@@ -189,9 +189,9 @@ def test_convert_records_accuracy_on_new_people_from_a_study_summary_or_a_split_
     assert new_people["fused"] == {"set-a": 0.6, "set-b": 0.8} and new_people["mean_fused"] == 0.7
     assert new_people["mean_fused_with_own_signs"] == 0.875
     summary.write_text(json.dumps({"set-a": {"keypoints": 0.6}}))  # a run without image models: no fused column
-    with pytest.raises(export.ExportError, match=r"summary\.json is neither a people_out or training\.lodo summary .*\(KeyError"):
+    with pytest.raises(export.ExportError, match=r"summary\.json is neither a people_out or studies\.lodo summary .*\(KeyError"):
         export.new_people_metadata(summary)
-    with pytest.raises(export.ExportError, match=r"missing\.json is neither a people_out or training\.lodo summary"):
+    with pytest.raises(export.ExportError, match=r"missing\.json is neither a people_out or studies\.lodo summary"):
         export.new_people_metadata(tmp_path / "missing.json")
 
     # Or studies.people_out's summary: the mean and the worst of the people the image model never saw.

@@ -1,5 +1,5 @@
-"""training.sweep changes one choice at a time: its arguments replace the base's, nothing else moves."""
-from training.sweep import BASE, VARIANTS, arguments
+"""studies.sweep changes one choice at a time: its arguments replace the base's, nothing else moves."""
+from studies.sweep import BASE, VARIANTS, arguments
 
 
 def value(args, option):

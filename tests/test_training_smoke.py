@@ -132,7 +132,7 @@ def test_hold_out_signer_keeps_their_photos_out_of_every_part(shared_data, tmp_p
 
 
 def test_colour_augmentation_turns_skin_tones_and_greys_a_tenth_of_the_photos():
-    """train --colour (tried on the leave-one-dataset-out folds, not shipped: letters card): other
+    """train --colour (tried on the leave-one-dataset-out folds, not shipped: docs/experiments.md): other
     hues and saturations, and about one photo in ten grey; without it, colours stay as they are."""
     import tensorflow as tf
 

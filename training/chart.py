@@ -22,7 +22,7 @@ from training.files import write_json
 from training.keypoints import cache_hands, features_for, load_landmarks, split_part, split_persons
 
 # The share of a sign's training hands, the surest first, that its typical hand is chosen from:
-# chosen on webcam people left out of the chart (studies/chart_choice.py; letters card).
+# chosen on webcam people left out of the chart (studies/chart_choice.py; docs/experiments.md, "Learning the signs").
 SURE_SHARE = 0.1
 MOST_A_PERSON = 400  # hands of one person that a medoid looks at (their first: a cap on time)
 

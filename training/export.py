@@ -116,7 +116,7 @@ def keypoints_metadata(run):
 def new_people_metadata(source):
     """What the page tells users about people the model never saw, from either
     - studies.people_out's summary.json (letters: every person scored by models trained without them),
-    - training.lodo's summary.json (each set held out in turn), or
+    - studies.lodo's summary.json (each set held out in turn), or
     - a run folder trained with --split-by-signer (digits: its test photos are other signers')."""
     source = Path(source)
     try:
@@ -133,10 +133,10 @@ def new_people_metadata(source):
         fused = {held_out: result["fused"] for held_out, result in summary.items()}
         taught = {held_out: result["personal"]["fused_with_own_signs"] for held_out, result in summary.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ExportError(f"{source} is neither a people_out or training.lodo summary nor a --split-by-signer run with its "
+        raise ExportError(f"{source} is neither a people_out or studies.lodo summary nor a --split-by-signer run with its "
                           f"keypoint model ({type(error).__name__}: {error}): leave --new-people out") from error
     return {
-        "how": "leave one dataset out (training.lodo): trained without a set's people and rooms, tested on them",
+        "how": "leave one dataset out (studies.lodo): trained without a set's people and rooms, tested on them",
         "fused": fused,
         "mean_fused": round(sum(fused.values()) / len(fused), 4),
         "fused_with_own_signs": taught,  # after the held-out signer taught their signs (training/personal.py)
@@ -235,7 +235,7 @@ def main(argv=None):
     p.add_argument("--no-quantize", action="store_true", help="keep float32 weights")
     p.add_argument("--landmarks", default="runs/landmarks", help="landmark caches, for the chart of signs")
     p.add_argument("--new-people", help="accuracy on people the model never saw, which the page shows beside "
-                                        "the test accuracy: studies.people_out's or training.lodo's summary.json, or a run folder "
+                                        "the test accuracy: studies.people_out's or studies.lodo's summary.json, or a run folder "
                                         "trained with --split-by-signer")
     args = p.parse_args(argv)
     try:

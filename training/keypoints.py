@@ -202,7 +202,7 @@ POINT_PAIRS = ([(a, b) for i, a in enumerate(TIPS) for b in TIPS[i + 1:]]  # fin
 class HandShape(keras.layers.Layer):
     """Appends what the hand's shape is, however it is turned: the cosine of the bend at every
     finger joint and of the spread between neighbouring fingers, and fingertip distances (36 values).
-    Measured leave-one-dataset-out, +3 points on people never seen (docs/model-cards/letters.md).
+    Measured leave-one-dataset-out, +3 points on people never seen (docs/experiments.md, "Fusion").
     Inside the model, so the page's TF.js graph computes them too: web/hands.js is unchanged."""
 
     def call(self, features):
@@ -237,7 +237,7 @@ def person_weights(people, power=0.5):
     """A training weight per photo that evens out how much each person counts: count^-power of the
     person's photos, scaled to a mean of 1. power 1 makes every person count alike (15 webcam photos
     of a letter weigh as much as 300 video frames of it); 0 counts every photo alike. Chosen by
-    leave-people-out (studies/people_out.py; letters card)."""
+    leave-people-out (studies/people_out.py; docs/experiments.md, "People as the unit")."""
     _, index, counts = np.unique(np.asarray(people), return_inverse=True, return_counts=True)
     weights = counts[index].astype(np.float32) ** -power
     return weights / weights.mean()
@@ -266,7 +266,7 @@ def train_ensemble(x_train, y_train, x_val, y_val, num_classes, seeds=SEEDS, ver
     """One model per seed, averaged in one graph (the page loads and runs it like a single model).
 
     A seed alone moves accuracy by about a point either way on new people; the mean of three is
-    steadier, and in-domain it made 18 letter errors where one model made 30 (letters model card).
+    steadier, and in-domain it made 18 letter errors where one model made 30 (docs/experiments.md, "Features and the keypoint model").
     Each adds ~66 kB (float16) to the page and well under a millisecond a frame."""
     members = []
     for seed in seeds:
@@ -295,7 +295,7 @@ def fuse(keypoint_probs, image_probs, weight):
     A product, not a sum: where the keypoint model is torn or sure of a letter the image model all
     but rules out (closed fists: M/N, D/O, L/T), the image model's "not that one" counts. Measured
     against the sum with the same weights chosen on val: letters in-domain 98.6 -> 99.1 %,
-    leave-one-dataset-out mean 66.0 -> 66.7 % (docs/model-cards/letters.md, "Fusion rule").
+    leave-one-dataset-out mean 66.0 -> 66.7 % (docs/experiments.md, "Fusion").
     web/recogniser.js fuses the same way."""
     log_fused = np.log(keypoint_probs + FLOOR) + weight * np.log(image_probs + FLOOR)
     fused = np.exp(log_fused - log_fused.max(-1, keepdims=True))

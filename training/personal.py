@@ -9,7 +9,7 @@ in the browser, and from then on a hand near one of them counts as that sign:
   personal(c) = mean over the user's hands of sign c of exp(-|x - hand|^2 / TAU), + FLOOR, renormalised
   keypoint probabilities x personal^GAMMA, renormalised (keypoints.fuse), then fused with the image model
 
-web/personal.js does the same (tests/test_personal.py compares them). training.lodo measures it on
+web/personal.js does the same (tests/test_personal.py compares them). studies.lodo measures it on
 each held-out set: the first hands of every sign taught, scored on photos at least a frame block away.
 """
 import numpy as np

@@ -5,7 +5,7 @@ laid out in file-number order, where each person's photos are one run of numbers
   S1  dark skin, grey-blue wall: ~6,300 of the 8,177 photos, every class but `nothing`
   S2  light skin, pink brick wall: the first 49-99 photos of 20 classes, 1,400 in all
   S3  light skin, light grey wall: 510 photos of A, D, E, F, I, K
-So the "multisigner" set is ~80 % one person, and its near twins (docs/model-cards/letters.md) are
+So the "multisigner" set is ~80 % one person, and its near twins (docs/experiments.md, "Data and splits") are
 that person posing the same way many times.
 
 `python -m training.train ... --hold-out-signer S2` keeps S2's photos out of training, validation

@@ -122,7 +122,7 @@ export function bindTeaching(ui, page) {
     }
     const after = taught ? `Taught ${taught.sign}. ` : '';
     if (phase === 'done') {
-      // A hand taught as one sign pulls hands like it, the sign it was read as included (letters card,
+      // A hand taught as one sign pulls hands like it, the sign it was read as included (docs/experiments.md,
       // *Your own signs*): say which, so that one can be taught too.
       const [only] = taughtNow;
       end(taughtNow.length > 1 ? `Taught ${taughtNow.length} signs: ${taughtNow.join(' ')}.`

@@ -1,6 +1,6 @@
 """The choice sweep: which training choices move in-domain and new-people accuracy.
 
-    python -m training.sweep [--only NAME ...]
+    python -m studies.sweep [--only NAME ...]
 
 Small letters runs (asl-letters + asl-alphabet-64's train/, ≤ 300 photos a class, 128 px, 4
 fine-tuning epochs, no flips: ~3 min each here), one choice changed at a time from the base.

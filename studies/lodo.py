@@ -1,6 +1,6 @@
 """Leave-one-dataset-out: train on the other letter sets, test on a set from people and rooms never seen.
 
-    python -m training.lodo [--landmarks runs/landmarks] [--image-runs letters]
+    python -m studies.lodo [--landmarks runs/landmarks] [--image-runs letters]
 
 The three letter sets come from different people, rooms and cameras, so this is the honest measure
 of how a recogniser does on a new user's webcam. For every held-out set it trains the keypoint
