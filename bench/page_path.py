@@ -1,10 +1,13 @@
 """What a user runs: the real page, Letters with the hand's shape on, signing to a fake camera.
 
-    python -m bench.page_path [--seconds 60] [--backends wasm,webgl]     (`make bench` runs it too)
+    python -m bench.page_path [--seconds 60] [--backends wasm,webgl] [--trackers page,worker]
+                                                                          (`make bench` runs it too)
 
 The page itself (web/index.html and app.js's own loop: hand tracker, image model, keypoint model,
 fusion, English, speller and the screen), with held-out asl-letters photos of five letters shown
-1.5 s each on a grey 640×480 camera frame, over and over. Per backend:
+1.5 s each on a grey 640×480 camera frame, over and over. Per backend, the hand tracker run as the
+page runs it (in a worker, beside the image model) and, as the baseline of the same run, on the
+page's main thread before the image model (`?tracker=page`, as the page ran until 2026-12-04):
   first_letter_ms     from pressing Start to the first letter on screen (models already loaded:
                       what a user waits for on a warm cache)
   letters_per_s       frames decided a second while signing (median over 5-s windows)
@@ -55,18 +58,19 @@ def camera_video(path, data_dir):
     return write_y4m(path, [camera_frame(data.load_image(photo)) for photo in photos], seconds_each=1.5, fps=30)
 
 
-def run(browser, url, backend, seconds):
+def run(browser, url, backend, tracker, seconds):
     context = browser.new_context(viewport={"width": 1100, "height": 800})
     context.add_init_script(OBSERVE)
     page = context.new_page()
-    page.goto(url + f"?model=letters&backend={backend}")
+    page.goto(url + f"?model=letters&backend={backend}&tracker={tracker}")
     page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=180_000)
     page.click("[data-testid=start]")
     page.wait_for_function("() => window.firstLetter !== null", timeout=180_000)
     page.wait_for_timeout(seconds * 1000)
     measured = page.evaluate("""() => ({ pressed: window.startPressed, first: window.firstLetter,
         longTasks: window.longTasks, frames: window.signcam.recentFrames.slice(),
-        backend: window.signcam.backend, now: performance.now() })""")
+        backend: window.signcam.backend, inWorker: window.signcam.recogniser.tracker.inWorker,
+        now: performance.now() })""")
     context.close()
     first = measured["first"]
     frames = [f for f in measured["frames"] if f["shown"] >= first]
@@ -77,7 +81,8 @@ def run(browser, url, backend, seconds):
     long_tasks = [t for t in measured["longTasks"] if t[0] >= first]
     minutes = (measured["now"] - first) / 60000
     return {
-        "backend": measured["backend"], "seconds": round((measured["now"] - first) / 1000, 1), "frames": len(frames),
+        "backend": measured["backend"], "tracker": "worker" if measured["inWorker"] else "page",
+        "seconds": round((measured["now"] - first) / 1000, 1), "frames": len(frames),
         "first_letter_ms": round(first - measured["pressed"]),
         "letters_per_s": round(float(np.median(windows)), 1) if windows else None,
         "frame_ms_median": round(float(np.median(loop_ms)), 1), "frame_ms_p90": round(float(np.percentile(loop_ms, 90)), 1),
@@ -88,12 +93,13 @@ def run(browser, url, backend, seconds):
 
 
 def table(rows):
-    lines = ["| backend | first letter ms | letters/s | ms/frame median | p90 | frame → screen ms median | p90 | "
-             "long tasks/min (longest ms) |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| backend | hand tracker | first letter ms | letters/s | ms/frame median | p90 | frame → screen ms median "
+             "| p90 | long tasks/min (longest ms) | ms/frame vs tracker on the page |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        lines.append(f"| {r['backend']} | {r['first_letter_ms']} | {r['letters_per_s']} | {r['frame_ms_median']} | "
-                     f"{r['frame_ms_p90']} | {r['delay_ms_median']} | {r['delay_ms_p90']} | "
-                     f"{r['long_tasks_per_min']} ({r['longest_task_ms']}) |")
+        lines.append(f"| {r['backend']} | {r['tracker']} | {r['first_letter_ms']} | {r['letters_per_s']} | "
+                     f"{r['frame_ms_median']} | {r['frame_ms_p90']} | {r['delay_ms_median']} | {r['delay_ms_p90']} | "
+                     f"{r['long_tasks_per_min']} ({r['longest_task_ms']}) | {r.get('ratio_ms_vs_page', 1):.2f}× |")
     return "\n".join(lines)
 
 
@@ -101,6 +107,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seconds", type=int, default=60)
     p.add_argument("--backends", default="wasm,webgl")
+    p.add_argument("--trackers", default="page,worker", help="where the hand tracker runs: page (the baseline), worker")
     p.add_argument("--data", default=os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data"))
     args = p.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -111,8 +118,13 @@ def main(argv=None):
         with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
             browser = launch(playwright, camera_args(camera_video(Path(scratch) / "letters.y4m", args.data)))
             for backend in args.backends.split(","):
-                rows.append(run(browser, site.url, backend, args.seconds))
-                print(f"  page, {backend}: {rows[-1]}", flush=True)
+                for tracker in args.trackers.split(","):
+                    rows.append(run(browser, site.url, backend, tracker, args.seconds))
+                    print(f"  page, {backend}, tracker asked in the {tracker}: {rows[-1]}", flush=True)
+                baseline = next((r for r in rows if r["backend"] == backend and r["tracker"] == "page"), None)
+                for r in rows:
+                    if baseline and r["backend"] == backend:
+                        r["ratio_ms_vs_page"] = round(r["frame_ms_median"] / baseline["frame_ms_median"], 2)
             browser.close()
     finally:
         site.close()

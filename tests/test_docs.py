@@ -72,11 +72,13 @@ def test_the_accuracy_table_is_the_models_metadata():
 def test_the_speed_sentence_is_the_benchmarks():
     results = json.loads((ROOT / "bench" / "results.json").read_text())
     letters = next(m for m in results["models"] if m["model"] == "letters")
-    page = next(r for r in json.loads((ROOT / "bench" / "page_path.json").read_text())["runs"] if r["backend"] == "wasm")
+    runs = json.loads((ROOT / "bench" / "page_path.json").read_text())["runs"]
+    page = next(r for r in runs if r["backend"] == "wasm" and r.get("tracker", "page") == "worker")  # as the page runs
     sentence = (f"the letters image model takes {letters['ratio_ms_vs_tm']:.2f}× the time and "
                 f"{letters['ratio_bytes_vs_tm']:.2f}× the bytes of a Teachable-Machine-equivalent model; with the hand's "
                 f"shape on, the whole page decides {page['letters_per_s']} letters a second at {page['frame_ms_median']} ms "
-                f"a frame, and the first letter is on screen {page['first_letter_ms']} ms after Start")
+                f"a frame, with {page['long_tasks_per_min']} main-thread tasks over 50 ms a minute, and the first letter "
+                f"is on screen {page['first_letter_ms']} ms after Start")
     assert sentence in flat(README)
 
 
@@ -84,6 +86,7 @@ def test_every_measured_number_in_the_readme_is_in_a_file_the_build_writes():
     sources = [ROOT / "web" / "model" / name / "metadata.json" for name in ("letters", "digits")]
     sources += [ROOT / "bench" / "results.json", ROOT / "bench" / "page_path.json"]
     known = {form for path in sources for n in numbers_in(json.loads(path.read_text())) for form in written_forms(n)}
+    known.add("50")  # not a measurement: the Long Tasks API's bar, "tasks over 50 ms"
     claimed = MEASURE.findall(prose(README))
     assert len(claimed) >= 10, claimed  # the pattern still finds the README's numbers
     assert not [n for n in claimed if n not in known], f"numbers in README.md that no build file holds: {claimed}"
@@ -124,6 +127,7 @@ def test_model_cards_have_the_standard_sections_are_small_and_ship_with_their_mo
 def test_nothing_is_dated_by_work_sessions():
     files = subprocess.run(["git", "ls-files", "*.md", "*.py", "*.js", "*.mjs", "Makefile"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout.split()
+    files = [f for f in files if f != "tests/test_docs.py"]  # (which names the patterns)
     dated = [f"{f}: {m.group(0)}" for f in files if (ROOT / f).is_file()
              for m in re.finditer(r"\bsessions? \d+|\(session\b|until session\b", (ROOT / f).read_text(), flags=re.I)]
     assert not dated, dated

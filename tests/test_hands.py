@@ -87,6 +87,44 @@ def test_browser_landmarks_and_fused_decisions_match_python(photos, site, launch
     assert agree[same_path].mean() >= 0.99, f"(photo, Python, browser, Python found a hand): {differ}"
 
 
+def test_the_tracker_runs_in_a_worker_and_finds_the_hands_it_finds_on_the_page(photos, site, launch):
+    """The page runs MediaPipe in a worker (hands-worker.js) so that its main thread stays free; it must
+    find what MediaPipe on the main thread finds. A browser without OffscreenCanvas gets the page's."""
+    tree, cache, _ = photos
+    site.mount("/photos/", tree)
+    urls = [f"photos/{p}" for p in cache["paths"]]
+    detect = """async ([urls, worker]) => {
+        const { createHandTracker } = await import('./hands.js');
+        const tracker = await createHandTracker(undefined, { worker });
+        const out = [];
+        for (const url of urls) {
+            const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+            const canvas = document.createElement('canvas');
+            canvas.width = bitmap.width; canvas.height = bitmap.height;
+            canvas.getContext('2d').drawImage(bitmap, 0, 0);
+            const photo = await tracker.detectPhoto(canvas);
+            const frame = await tracker.detect(canvas); // a video frame: tracking, as the live loop reads
+            out.push({ photo: photo ? photo.readings : null, frame: frame && frame.points });
+        }
+        return { inWorker: tracker.inWorker, out };
+    }"""
+    browser = launch()  # (the page's own tracker, which the first call starts, is shared: ?tracker= sets it)
+    in_worker = open_page(browser, site.url + "?backend=wasm").evaluate(detect, [urls, True])
+    on_page = open_page(browser, site.url + "?backend=wasm&tracker=page").evaluate(detect, [urls, False])
+    no_offscreen = open_page(browser, site.url + "?backend=wasm", init_script="delete window.OffscreenCanvas;")
+    fallback = no_offscreen.evaluate(detect, [urls[:3], True])
+    assert in_worker["inWorker"] and not on_page["inWorker"] and not fallback["inWorker"]
+    assert sum(r["photo"] is not None for r in in_worker["out"]) >= 0.8 * len(urls)
+    for worker, page in zip(in_worker["out"], on_page["out"]):
+        for key in ("photo", "frame"):
+            assert (worker[key] is None) == (page[key] is None), key
+        for a, b in [(worker["frame"], page["frame"])] + list(zip(worker["photo"] or [], page["photo"] or [])):
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert np.abs(np.array(a) - np.array(b)).max() < 1e-4
+    assert [r["photo"] is not None for r in fallback["out"]] == [r["photo"] is not None for r in on_page["out"][:3]]
+
+
 def test_fusion_is_the_same_in_python_and_the_page(site, launch):
     rng = np.random.default_rng(0)
     keypoint_probs, image_probs = rng.dirichlet(np.full(29, 0.2), (2, 20))  # peaked, like real outputs

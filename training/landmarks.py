@@ -34,7 +34,7 @@ DETECTOR = dict(static_image_mode=True, max_num_hands=1, model_complexity=1, min
 # with room (the landmark model's crop reaches past the photo's edge); a hand that already has room
 # is read worse with more (it gets small). Neither reading wins everywhere; the keypoint model's
 # answers on both, multiplied (keypoints.keypoint_probabilities), beat both everywhere measured:
-# docs/model-cards/letters.md, "Photos read twice". The keypoint model trains on the first reading.
+# docs/experiments.md, "Reading photos". The keypoint model trains on the first reading.
 RETRY_PADDING = 0.5
 ROOM_PADDING = 0.25
 
@@ -65,8 +65,9 @@ def read_photo(hands, rgb):
     return first_found(bare, wide), first_found(room, wide, bare)
 
 
-def extract(data_dir, out, every=1, only=None):
-    """Landmarks of every photo of data_dir (every Nth), or of `only`: paths relative to it."""
+def extract(data_dir, out, every=1, only=None, complexity=DETECTOR["model_complexity"]):
+    """Landmarks of every photo of data_dir (every Nth), or of `only`: paths relative to it.
+    complexity: MediaPipe's landmark model, 1 (full, what the models learn from) or 0 (lite)."""
     import mediapipe as mp
 
     if only is None:
@@ -82,7 +83,7 @@ def extract(data_dir, out, every=1, only=None):
     handedness = np.full(len(paths), "", dtype="<U5")
     room_points = np.full_like(points, np.nan)
     unreadable = []
-    with mp.solutions.hands.Hands(**DETECTOR) as hands:
+    with mp.solutions.hands.Hands(**{**DETECTOR, "model_complexity": complexity}) as hands:
         for i, path in enumerate(tqdm(paths, desc="finding hands", unit="img")):
             try:
                 rgb = load_image(path)
@@ -112,11 +113,12 @@ ROOT = Path(__file__).resolve().parent.parent
 HANDS_PYTHON = ROOT / ".venv-hands" / "bin" / "python"
 
 
-def extract_in_hands_venv(data_dir, out, only=None):
+def extract_in_hands_venv(data_dir, out, only=None, complexity=DETECTOR["model_complexity"]):
     """extract() from TensorFlow's side (evaluation, tests): run in .venv-hands, the cache's arrays."""
     if not HANDS_PYTHON.exists():
         raise SystemExit("error: hand landmarks need .venv-hands: `make landmarks DATA=...` (or `make test`) creates it")
-    command = [str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir), "--out", str(out)]
+    command = [str(HANDS_PYTHON), "-m", "training.landmarks", "--data", str(data_dir), "--out", str(out),
+               "--complexity", str(complexity)]
     if only is not None:
         listed = Path(out).with_suffix(".txt")
         listed.write_text("".join(f"{path}\n" for path in only))
@@ -138,12 +140,14 @@ def main(argv=None):
     p.add_argument("--every", type=int, default=1, help="only every Nth photo (sorted by class and name)")
     p.add_argument("--only", type=Path, metavar="LIST",
                    help="only the photos this text file names, one a line, relative to DATA")
+    p.add_argument("--complexity", type=int, choices=(0, 1), default=DETECTOR["model_complexity"],
+                   help="MediaPipe's landmark model: 1 full (what the shipped models learn from), 0 lite")
     args = p.parse_args(argv)
     data_dir = Path(args.data)
     out = Path(args.out) if args.out else Path("runs/landmarks") / f"{cache_name(data_dir)}.npz"
     try:
         only = args.only.read_text().splitlines() if args.only else None
-        extract(data_dir, out, args.every, only)
+        extract(data_dir, out, args.every, only, args.complexity)
     except DatasetError as error:
         sys.exit(f"error: {error}")
 

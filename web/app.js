@@ -175,7 +175,15 @@ async function loop(id = chain, presented = null) {
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
     canvas.getContext('2d', { willReadFrequently: true }).drawImage(video, 0, 0);
-    const result = await recogniser.recognise(canvas, { topk: TOP_K, prior: spellingPrior() });
+    let result;
+    try {
+      result = await recogniser.recognise(canvas, { topk: TOP_K, prior: spellingPrior() });
+    } catch (error) { // e.g. the hand tracker's worker stopped: say so, rather than freeze
+      if (!running || id !== chain) return;
+      stop();
+      showStatus(`Reading the camera failed: ${error.message}. Press Start camera to try again.`, true);
+      return;
+    }
     if (!running || id !== chain) return;
     const { top: results, recogniser: decidedBy, hand, square } = result;
     const now = performance.now();
@@ -291,7 +299,7 @@ async function useModel(name) {
   let loaded = classifiers.get(name);
   if (!loaded) {
     try {
-      loaded = await loadRecogniser(`model/${name}/`, { landmarks: landmarksOn() });
+      loaded = await loadRecogniser(`model/${name}/`, { landmarks: landmarksOn(), trackerInWorker: params.get('tracker') !== 'page' });
     } catch (error) {
       const detail = error instanceof ModelError ? error.message : `${error.name}: ${error.message}`;
       showStatus(`The "${name}" model could not be loaded. ${detail}`, true);

@@ -1,5 +1,7 @@
 // Hand landmarks in the browser: MediaPipe Hands from npm @mediapipe/hands, served from
-// vendor/mediapipe/ (its wasm and models ship inside the package; nothing comes from a CDN).
+// vendor/mediapipe/ (its wasm and models ship inside the package; nothing comes from a CDN). It runs
+// in a worker (hands-worker.js) where the browser can draw WebGL on an OffscreenCanvas, so that the
+// page's main thread never waits for it; elsewhere, or if the worker fails to start, on the page.
 // Settings and normalisation mirror training/landmarks.py and training/keypoints.py;
 // tests/test_hands.py compares the two on the same photos.
 
@@ -16,6 +18,7 @@ const DETECTOR = {
 // (when no hand is found, once more with the edge pixels repeated outwards by 50 % per side) and with
 // room around them (25 % of edge, else 50 %, else as they are).
 const RETRY_PADDING = 0.5;
+const WORKER_START_MS = 60000; // a worker that has not started the tracker by then (files loaded included) never will: the page runs it
 const ROOM_PADDING = 0.25;
 
 function loadScript(src) {
@@ -61,36 +64,42 @@ function toCanvas(image) {
 // MediaPipe's wasm module allows one Hands per page: every recogniser shares this one.
 let shared = null;
 
-/** The page's hand tracker: detect(source) -> {points: 21 × [x, y, z] in 0..1 of the source, handedness} or null. */
-export function createHandTracker(base = 'vendor/mediapipe/') {
-  shared ??= startTracker(base).catch((error) => {
+/** The page's hand tracker: detect(source) -> {points: 21 × [x, y, z] in 0..1 of the source, handedness}
+ *  or null; send(source) hands a video frame over and resolves with {hand: that promise}, so that
+ *  other work can run while the tracker works (in a worker, where the browser allows one). */
+export function createHandTracker(base = 'vendor/mediapipe/', { worker = true } = {}) {
+  shared ??= startTracker(new URL(base, document.baseURI), worker).catch((error) => {
     shared = null; // a later call may try again
     throw error;
   });
   return shared;
 }
 
-async function startTracker(base) {
-  const baseUrl = new URL(base, document.baseURI);
-  if (!window.Hands) await loadScript(new URL('hands.js', baseUrl).href);
-  const hands = new window.Hands({ locateFile: (file) => new URL(file, baseUrl).href });
-  // No GPU behind WebGL: MediaPipe's CPU inference, ~10× faster than its WebGL on a software
-  // renderer. Otherwise MediaPipe's own default (GPU; CPU on iPhones and iPads).
-  hands.setOptions(hasGpu() ? DETECTOR : { ...DETECTOR, useCpuInference: true });
-  let latest = null;
-  hands.onResults((results) => { latest = results; });
-  await hands.initialize();
+// No GPU behind WebGL: MediaPipe's CPU inference, ~10× faster than its WebGL on a software
+// renderer. Otherwise MediaPipe's own default (GPU; CPU on iPhones and iPads).
+const detectorOptions = () => (hasGpu() ? DETECTOR : { ...DETECTOR, useCpuInference: true });
 
-  async function detect(source) {
-    latest = null;
-    await hands.send({ image: source });
-    const landmarks = latest?.multiHandLandmarks?.[0];
-    if (!landmarks) return null;
-    return {
-      points: landmarks.map((p) => [p.x, p.y, p.z]),
-      handedness: latest.multiHandedness?.[0]?.label ?? '',
-    };
+/** Whether MediaPipe can run in a worker here: it draws frames on an OffscreenCanvas's WebGL. */
+function workerCanTrack() {
+  try {
+    return typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' &&
+      typeof createImageBitmap !== 'undefined' && Boolean(new OffscreenCanvas(1, 1).getContext('webgl'));
+  } catch {
+    return false;
   }
+}
+
+async function startTracker(baseUrl, useWorker) {
+  let send = null;
+  if (useWorker && workerCanTrack()) {
+    try {
+      send = await startWorkerTracker(baseUrl);
+    } catch (error) {
+      console.warn(`The hand tracker runs on the page: in a worker it failed (${error.message})`);
+    }
+  }
+  send ??= await startPageTracker(baseUrl);
+  const detect = async (source, fresh = false) => (await send(source, fresh)).hand;
 
   /** A fresh detection (no tracking) on the photo with `padding` of its sides repeated outwards;
    *  points in the photo's own coordinates. */
@@ -98,8 +107,7 @@ async function startTracker(base) {
     const width = source.width, height = source.height;
     const padX = Math.floor(width * padding), padY = Math.floor(height * padding);
     const image = padding ? padWithEdges(source, padX, padY) : source;
-    hands.reset();
-    const found = await detect(image);
+    const found = await detect(image, true);
     if (found && padding) {
       found.points = found.points.map(([x, y, z]) => [
         (x * image.width - padX) / width, (y * image.height - padY) / height, (z * image.width) / width]);
@@ -120,7 +128,67 @@ async function startTracker(base) {
     return hand && { ...hand, readings: [asIs, withRoom].map((reading) => reading?.points ?? null) };
   }
 
-  return { detect, detectPhoto, reset: () => hands.reset(), close: () => hands.close() };
+  return { send: (source) => send(source, false), detect: (source) => detect(source), detectPhoto,
+    reset: () => send.reset(), inWorker: Boolean(send.inWorker) };
+}
+
+/** MediaPipe on the page's main thread: send(source, fresh) -> {hand: promise}. */
+async function startPageTracker(baseUrl) {
+  if (!window.Hands) await loadScript(new URL('hands.js', baseUrl).href);
+  const hands = new window.Hands({ locateFile: (file) => new URL(file, baseUrl).href });
+  hands.setOptions(detectorOptions());
+  let latest = null;
+  hands.onResults((results) => { latest = results; });
+  await hands.initialize();
+  async function detect(source, fresh) {
+    if (fresh) hands.reset();
+    latest = null;
+    await hands.send({ image: source });
+    const landmarks = latest?.multiHandLandmarks?.[0];
+    if (!landmarks) return null;
+    return { points: landmarks.map((p) => [p.x, p.y, p.z]), handedness: latest.multiHandedness?.[0]?.label ?? '' };
+  }
+  const send = async (source, fresh) => ({ hand: detect(source, fresh) });
+  send.reset = () => hands.reset();
+  return send;
+}
+
+/** MediaPipe in a worker (hands-worker.js): each frame goes over as an ImageBitmap. */
+async function startWorkerTracker(baseUrl) {
+  const worker = new Worker(new URL('hands-worker.js', import.meta.url));
+  const waiting = new Map(); // id -> {resolve, reject}
+  let nextId = 0;
+  try {
+    await new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => (data.type === 'started' ? resolve() : reject(new Error(data.message)));
+      worker.onerror = (event) => reject(new Error(event.message || 'the worker could not start'));
+      setTimeout(() => reject(new Error(`no answer in ${WORKER_START_MS / 1000} s`)), WORKER_START_MS);
+      worker.postMessage({ type: 'start', base: baseUrl.href, options: detectorOptions() });
+    });
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  worker.onmessage = ({ data }) => {
+    const pending = waiting.get(data.id);
+    waiting.delete(data.id);
+    if (data.error) pending?.reject(new Error(`The hand tracker failed: ${data.error}`));
+    else pending?.resolve(data.hand);
+  };
+  worker.onerror = (event) => {
+    for (const pending of waiting.values()) pending.reject(new Error(`The hand tracker stopped: ${event.message}`));
+    waiting.clear();
+  };
+  async function send(source, fresh) {
+    const bitmap = await createImageBitmap(source);
+    const id = nextId++;
+    const hand = new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+    worker.postMessage({ type: 'detect', id, bitmap, fresh }, [bitmap]);
+    return { hand };
+  }
+  send.reset = () => worker.postMessage({ type: 'reset' });
+  send.inWorker = true;
+  return send;
 }
 
 /** 21 points (x, y in 0..1, z on x's scale) of a width×height image -> 63 features: pixels, wrist at

@@ -51,13 +51,22 @@ export function combineReadings(answers) {
   return Float32Array.from(product, (value) => value / total);
 }
 
-/** Load a model folder. options.landmarks: use hand landmarks when the folder has a keypoint model. */
-export async function loadRecogniser(folderUrl, { landmarks = true } = {}) {
+/** Whether two squares ([left, top, side]; null: the centre square) are the same to within a
+ *  little: by 2 % of the frame's shorter side at most (a far hand's square moves with its every tremor). */
+export function sameSquare(a, b, width, height) {
+  const [p, q] = [a ?? handSquare(null, width, height), b ?? handSquare(null, width, height)];
+  const tolerance = 0.02 * Math.min(width, height);
+  return p.every((value, i) => Math.abs(value - q[i]) <= tolerance);
+}
+
+/** Load a model folder. options.landmarks: use hand landmarks when the folder has a keypoint model;
+ *  options.trackerInWorker: run the hand tracker in a worker where the browser can (hands.js). */
+export async function loadRecogniser(folderUrl, { landmarks = true, trackerInWorker = true } = {}) {
   const image = await load(folderUrl);
   const info = image.metadata.keypoints;
   const useHands = Boolean(landmarks && info);
   const [keypoints, tracker] = useHands
-    ? await Promise.all([loadKeypointModel(folderUrl, image.metadata), createHandTracker()])
+    ? await Promise.all([loadKeypointModel(folderUrl, image.metadata), createHandTracker(undefined, { worker: trackerInWorker })])
     : [null, null];
   return new Recogniser(image, keypoints, tracker, info);
 }
@@ -74,6 +83,7 @@ class Recogniser {
     this.minImageConfidence = info?.no_hand_min_confidence ?? 0;
     this.usesHands = Boolean(tracker);
     this.ownSigns = null; // an OwnSigns (personal.js) once the page sets it
+    this.lastSquare = null; // the square the image model read the last video frame from (null: the centre)
   }
 
   /** source: a canvas/video frame (live: tracking) or a photo (photo: read twice, fresh detections).
@@ -86,13 +96,26 @@ class Recogniser {
       return { top: ranked(weighed, this.labels, topk), recogniser: changed ? `${by} + English spelling` : by };
     };
     const width = source.videoWidth || source.width, height = source.videoHeight || source.height;
-    const hand = this.tracker
-      ? await (photo ? this.tracker.detectPhoto(source) : this.tracker.detect(source)) : null;
-    // A hand far from the camera: the image model reads the square around it (classifier.js).
-    const square = hand ? handSquare(hand.points, width, height) : null;
-    const imageProbabilities = await this.image.probabilities(source, square);
     if (!this.tracker) {
-      return { ...read(imageProbabilities, 'image'), hand: null };
+      return { ...read(await this.image.probabilities(source, null), 'image'), hand: null };
+    }
+    // A hand far from the camera: the image model reads the square around it (classifier.js).
+    const squareOf = (found) => (found ? handSquare(found.points, width, height) : null);
+    let hand, square, imageProbabilities;
+    if (photo) {
+      hand = await this.tracker.detectPhoto(source);
+      square = squareOf(hand);
+      imageProbabilities = await this.image.probabilities(source, square);
+    } else {
+      // A video frame: the tracker (in a worker) and the image model read it at the same time, the
+      // image model from the last frame's square (a hand moves little in a frame); read again
+      // where the hand's square turns out to be another.
+      const { hand: tracked } = await this.tracker.send(source);
+      imageProbabilities = await this.image.probabilities(source, this.lastSquare);
+      hand = await tracked;
+      square = squareOf(hand);
+      if (!sameSquare(square, this.lastSquare, width, height)) imageProbabilities = await this.image.probabilities(source, square);
+      this.lastSquare = square;
     }
     const imageLabel = this.labels[argmax(imageProbabilities)]; // what the image model alone read
     if (!hand) {
