@@ -69,8 +69,11 @@ def test_python_and_browser_agree_on_the_same_pixels(smoke_model, shared_data, s
         wide = np.concatenate([photo[:, :30], photo, photo[:, -30:]], axis=1)
         expected = model.predict(data.crop_and_resize(wide, 224)[None], verbose=0)[0]
         got = np.array(page_probabilities(page, wide))
-        assert got.argmax() == expected.argmax(), path
         assert np.abs(got - expected).max() < 1e-2, (path, np.abs(got - expected).max())
+        # The same sign, where Python's is not a near tie (the smoke model is barely trained: its top
+        # two may differ by less than float16 weights move them).
+        second, first = np.sort(expected)[-2:]
+        assert got.argmax() == expected.argmax() or first - second < 2e-2, (path, got, expected)
         # A small hand's square (data.hand_square) instead of the centre one: the same crop both sides.
         square = (45, 7, 61)
         expected = model.predict(data.crop_and_resize(wide, 224, square)[None], verbose=0)[0]
