@@ -29,16 +29,24 @@ def photos(shared_data, tmp_path_factory):
     return tree, extract_in_hands_venv(tree, tree.parent / f"{cache_name(tree)}.npz"), metadata
 
 
+# A photo's URL -> a canvas of it, as the page's Photo button makes one (in the page scripts below).
+CANVAS_OF = """const canvasOf = async (url) => {
+    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+    const canvas = document.createElement('canvas');
+    canvas.width = bitmap.width; canvas.height = bitmap.height;
+    canvas.getContext('2d').drawImage(bitmap, 0, 0);
+    return canvas;
+};"""
+
+
 def browser_results(page, urls):
     return page.evaluate("""async (urls) => {
+        """ + CANVAS_OF + """
         const { loadRecogniser } = await import('./recogniser.js');
         const recogniser = await loadRecogniser('model/digits/');
         const out = [];
         for (const url of urls) {
-            const bitmap = await createImageBitmap(await (await fetch(url)).blob());
-            const canvas = document.createElement('canvas');
-            canvas.width = bitmap.width; canvas.height = bitmap.height;
-            canvas.getContext('2d').drawImage(bitmap, 0, 0);
+            const canvas = await canvasOf(url);
             const result = await recogniser.recognise(canvas, { photo: true });
             out.push({ points: result.hand && result.hand.points, readings: result.hand ? result.hand.readings : [null, null],
                        label: result.top[0].label, square: result.square, imageLabel: result.imageLabel });
@@ -94,14 +102,12 @@ def test_the_tracker_runs_in_a_worker_and_finds_the_hands_it_finds_on_the_page(p
     site.mount("/photos/", tree)
     urls = [f"photos/{p}" for p in cache["paths"]]
     detect = """async ([urls, worker]) => {
+        """ + CANVAS_OF + """
         const { createHandTracker } = await import('./hands.js');
         const tracker = await createHandTracker(undefined, { worker });
         const out = [];
         for (const url of urls) {
-            const bitmap = await createImageBitmap(await (await fetch(url)).blob());
-            const canvas = document.createElement('canvas');
-            canvas.width = bitmap.width; canvas.height = bitmap.height;
-            canvas.getContext('2d').drawImage(bitmap, 0, 0);
+            const canvas = await canvasOf(url);
             const photo = await tracker.detectPhoto(canvas);
             const frame = await tracker.detect(canvas); // a video frame: tracking, as the live loop reads
             out.push({ photo: photo ? photo.readings : null, frame: frame && frame.points });
