@@ -4,7 +4,6 @@
 //
 // Messages in:  {type: 'start', base, options}  -> {type: 'started'} or {type: 'failed', message}
 //               {type: 'detect', id, bitmap, fresh} -> {type: 'detected', id, hand: {points, handedness} | null}
-//               {type: 'reset'}
 // `fresh`: forget the hand being tracked first (a photo, not the next frame of a video).
 
 let hands = null;
@@ -59,8 +58,6 @@ self.onmessage = ({ data }) => {
       } catch (error) {
         self.postMessage({ type: 'detected', id: data.id, error: String(error?.message ?? error) });
       }
-    } else if (data.type === 'reset') {
-      hands?.reset();
     }
   });
 };

@@ -18,7 +18,6 @@ const DETECTOR = {
 // (when no hand is found, once more with the edge pixels repeated outwards by 50 % per side) and with
 // room around them (25 % of edge, else 50 %, else as they are).
 const RETRY_PADDING = 0.5;
-const WORKER_START_MS = 60000; // a worker that has not started the tracker by then (files loaded included) never will: the page runs it
 const ROOM_PADDING = 0.25;
 
 function loadScript(src) {
@@ -60,6 +59,8 @@ function toCanvas(image) {
   canvas.getContext('2d').drawImage(image, 0, 0);
   return canvas;
 }
+
+const WORKER_START_MS = 60000; // a worker that has not started the tracker by then (files loaded included) never will: the page runs it
 
 // MediaPipe's wasm module allows one Hands per page: every recogniser shares this one.
 let shared = null;
@@ -129,7 +130,7 @@ async function startTracker(baseUrl, useWorker) {
   }
 
   return { send: (source) => send(source, false), detect: (source) => detect(source), detectPhoto,
-    reset: () => send.reset(), inWorker: Boolean(send.inWorker) };
+    inWorker: Boolean(send.inWorker) };
 }
 
 /** MediaPipe on the page's main thread: send(source, fresh) -> {hand: promise}. */
@@ -148,9 +149,7 @@ async function startPageTracker(baseUrl) {
     if (!landmarks) return null;
     return { points: landmarks.map((p) => [p.x, p.y, p.z]), handedness: latest.multiHandedness?.[0]?.label ?? '' };
   }
-  const send = async (source, fresh) => ({ hand: detect(source, fresh) });
-  send.reset = () => hands.reset();
-  return send;
+  return async (source, fresh) => ({ hand: detect(source, fresh) });
 }
 
 /** MediaPipe in a worker (hands-worker.js): each frame goes over as an ImageBitmap. */
@@ -186,7 +185,6 @@ async function startWorkerTracker(baseUrl) {
     worker.postMessage({ type: 'detect', id, bitmap, fresh }, [bitmap]);
     return { hand };
   }
-  send.reset = () => worker.postMessage({ type: 'reset' });
   send.inWorker = true;
   return send;
 }
