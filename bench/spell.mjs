@@ -5,10 +5,11 @@
 //   node bench/spell.mjs STREAMS.json > TYPED.json
 //
 // STREAMS.json (studies/spelling.py writes it): {labels, frame_ms, english (a table's path, true or
-//   false), threshold?, hold_ms?,
+//   false: the letter model, and with it word correction against web/language/words.json),
+//   correction? (words.js CORRECTION's constants), threshold?, hold_ms?,
 //   people: {PERSON: {probabilities: [[p per label] per photo], streams: [[photo index or -1] per frame]}}};
 // -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
-// Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its last sign was typed; with
+// Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its text last changed; with
 // input.completion ({list: [WORD]}), also _completion: {list: share of letters completion saves}.
 import fs from 'node:fs';
 
@@ -22,6 +23,8 @@ const input = JSON.parse(fs.readFileSync(process.argv[2]));
 const tableFile = input.english === true ? new URL('../web/language/en.json', import.meta.url) : input.english;
 const table = input.english ? JSON.parse(fs.readFileSync(tableFile)) : null;
 const { labels, frame_ms: frameMs } = input;
+const words = JSON.parse(fs.readFileSync(new URL('../web/language/words.json', import.meta.url))).words;
+const dictionary = table ? { words, table, options: input.correction ?? undefined } : null;
 const nothing = { label: 'nothing', probability: 1 };
 
 function top(probabilities) {
@@ -33,15 +36,19 @@ function top(probabilities) {
 const out = {};
 for (const [person, { probabilities, streams }] of Object.entries(input.people)) {
   out[person] = streams.map((frames) => {
-    const speller = new Speller({ threshold: input.threshold ?? DEFAULTS.threshold, holdMs: input.hold_ms ?? DEFAULTS.holdMs });
+    const speller = new Speller({ threshold: input.threshold ?? DEFAULTS.threshold, holdMs: input.hold_ms ?? DEFAULTS.holdMs,
+      dictionary: () => dictionary });
     let last = null;
     frames.forEach((photo, i) => {
-      let reading = nothing;
+      let reading = nothing, read = null;
       if (photo >= 0) {
         const p = probabilities[photo];
         reading = top(table ? rerank(p, prior(table, speller.text, labels)) : p);
+        read = Object.fromEntries(labels.map((label, k) => [label, p[k]]));
       }
-      if (speller.update(reading, i * frameMs).committed !== null) last = i * frameMs;
+      const before = speller.text;
+      speller.update(reading, i * frameMs, read);
+      if (speller.text !== before) last = i * frameMs;
     });
     return { text: speller.text, last_ms: last };
   });
@@ -49,7 +56,6 @@ for (const [person, { probabilities, streams }] of Object.entries(input.people))
 // Word completion (web/completion.js with web/language/words.json): of each list's letters, the share
 // a user need not sign, picking the word once it is offered.
 if (input.completion) {
-  const words = JSON.parse(fs.readFileSync(new URL('../web/language/words.json', import.meta.url))).words;
   out._completion = Object.fromEntries(Object.entries(input.completion).map(([name, list]) => {
     const letters = list.reduce((sum, word) => sum + word.length, 0);
     const signed = list.reduce((sum, word) => sum + lettersToSign(words, word), 0);

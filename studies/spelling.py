@@ -1,7 +1,8 @@
 """The spelling benchmark: words spelled by people the recogniser never saw, through the page's own
 speller, as a webcam shows signing.
 
-    make spell-bench            (python -m studies.spelling [--hold-s 1.2] [--english off])
+    make spell-bench            (python -m studies.spelling [--hold-s 1.2] [--english off] [--correction off])
+    python -m studies.spelling --tune '{"floor": 0.0003, "extra": -9, "missing": -4, "outside": -0.69}' ...
 
 The people: the 15 that `make people` (studies/people_out.py) scores with models that never saw them
 (S2 and the fourteen webcam people): each photo of theirs read by keypoint models trained without
@@ -13,7 +14,10 @@ a photo stands for PHOTO_MS), starting at a random one; an empty scene between t
 half a second of empty scene before the first letter. bench/spell.mjs runs web/speller.js and
 web/language.js over them under node.
 
-The headline leaves out the seven people the speller's rule was chosen on (CHOSEN_ON).
+The headline leaves out the seven people the speller's rule was chosen on (CHOSEN_ON). After its last
+letter the hand is lowered (END_S): the page's speller then ends the word and corrects it against its
+word list (web/words.js). --tune scores settings of that correction on streams of CHOSEN_ON spelling
+other words (the four fifths of the words the benchmark's lists are not drawn from, other strings).
 
 Word lists (none used to tune anything): the 500 commonest English words and 200 common names of
 the letter model's held-out fifth (studies/english.py held_out), 200 random letter strings of 2–6
@@ -43,20 +47,23 @@ FRAME_MS = 66  # ~15 frames a second: the page's loop with the hand tracker on w
 PHOTO_MS = 330  # a webcam class is 15 frames of a 4–7 s capture: one photo stands for a third of a second
 RELEASE_S = 0.4
 LEAD_S = 0.5
+END_S = 1.2  # the hand lowered after the word: the page's speller ends the word (WORD_PAUSE_MS) and corrects it
 EMPTY_S = 60
 LISTS = {"common words": 500, "names": 200, "random strings": 200}
 # The people whose streams chose the speller's rule and defaults (web/speller.js); the benchmark's
 # headline is the others, never used to choose anything.
 CHOSEN_ON = [f"w{i:02d}" for i in range(1, 8)]
+NO_CORRECTION = {"floor": 1, "extra": 0, "missing": 0, "outside": 0}  # every word outside the list: none corrected
 
 
-def word_lists(frequencies, seed=0):
+def word_lists(frequencies, seed=0, held_out=True):
     """{list: [WORD]} from wordfreq's {WORD: frequency}: none of the words builds the benchmark's
-    letter model (english.held_out; letter_model_words)."""
+    letter model (english.held_out; letter_model_words). held_out=False: words of the other four
+    fifths instead, and other random strings, to tune on (--tune)."""
     rng = np.random.default_rng(seed)
-    common = [w for w in frequencies if english.held_out(w) and len(w) >= 2][:LISTS["common words"]]
+    common = [w for w in frequencies if english.held_out(w) == held_out and len(w) >= 2][:LISTS["common words"]]
     names = [n for n in dict.fromkeys(english.census_names())
-             if n.isalpha() and english.held_out(n) and n not in frequencies][:LISTS["names"]]
+             if n.isalpha() and english.held_out(n) == held_out and n not in frequencies][:LISTS["names"]]
     strings = ["".join(rng.choice(list(language.ALPHABET), rng.integers(2, 7))) for _ in range(LISTS["random strings"])]
     return {"common words": common, "names": names, "random strings": strings}
 
@@ -87,7 +94,7 @@ def people_photos(people_dir, landmarks, classes):
 
 
 def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
-    """Photo indices a frame (-1: an empty scene) for one word."""
+    """Photo indices a frame (-1: an empty scene) for one word, the hand lowered after it."""
     frames = [-1] * lead_frames
     for i, letter in enumerate(word):
         if i and word[i - 1] == letter:
@@ -96,7 +103,7 @@ def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
         start = rng.integers(len(photos))
         step = round(PHOTO_MS / FRAME_MS)  # frames a photo stands for
         frames += [int(photos[(start + j // step) % len(photos)]) for j in range(hold_frames)]
-    return frames
+    return frames + [-1] * round(END_S * 1000 / FRAME_MS)
 
 
 def letter_model_words(frequencies):
@@ -178,6 +185,19 @@ def print_table(result):
     print("exactly right per person:", {p: f"{v:.0%}" for p, v in result["per_person_exactly_right"].items()})
 
 
+def tune(settings, people_dir, landmarks, classes, frequencies, hold_s):
+    """Word correction settings (web/words.js CORRECTION, or {"outside": 0}: none) scored on CHOSEN_ON's
+    streams of words none of the benchmark's lists holds: a table of each list's numbers."""
+    lists = word_lists(frequencies, seed=1, held_out=False)
+    people, asked = build_streams(people_dir, landmarks, classes, lists, hold_s, seed=1, only=CHOSEN_ON)
+    print(f"tuning streams: {', '.join(CHOSEN_ON)} spelling words outside the benchmark's lists")
+    for setting in settings:
+        typed = run_speller(people, classes, letter_model_words(frequencies), correction=setting)
+        result = score(asked, typed, lists)["lists"]
+        print(json.dumps(setting), " | ".join(f"{name}: {r['exactly_right']:.1%} right, CER {r['character_error_rate']:.1%}"
+                                              for name, r in result.items()), flush=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--people", default="runs/people", help="studies.people_out's output")
@@ -187,14 +207,21 @@ def main(argv=None):
     p.add_argument("--threshold", type=float, help="the speller's confidence bar (default: web/speller.js's)")
     p.add_argument("--hold-ms", type=float, help="the speller's hold time (default: web/speller.js's)")
     p.add_argument("--only", nargs="+", help="these people only (e.g. the ones a choice is made on)")
+    p.add_argument("--correction", default="on",
+                   help="word correction: on (web/words.js CORRECTION), off, or its constants as JSON")
+    p.add_argument("--tune", nargs="+", metavar="JSON", help="score these correction settings on the tuning streams")
     p.add_argument("--out", default="runs/spelling")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     classes = json.loads(people_out.RUN_SPLIT.read_text())["classes"]
     frequencies = language.english_words()
+    if args.tune:
+        return tune([json.loads(t) for t in args.tune], args.people, args.landmarks, classes, frequencies, args.hold_s)
     lists = word_lists(frequencies, args.seed)
     people, asked = build_streams(args.people, args.landmarks, classes, lists, args.hold_s, args.seed, args.only)
-    options = {"threshold": args.threshold, "hold_ms": args.hold_ms}
+    correction = {"on": None, "off": NO_CORRECTION}[args.correction] if args.correction in ("on", "off") \
+        else json.loads(args.correction)
+    options = {"threshold": args.threshold, "hold_ms": args.hold_ms, "correction": correction}
     english = letter_model_words(frequencies) if args.english == "on" else False
     typed = run_speller(people, classes, english, completion=lists, **options)
     completion = typed.pop("_completion")

@@ -12,7 +12,9 @@ def test_a_stream_holds_each_letter_in_filmed_order_with_a_release_only_between_
     frames = spelling.stream("HELLO", photos_of, np.random.default_rng(0), hold_frames=10, release_frames=3,
                              lead_frames=2)
     assert frames[:2] == [-1, -1]
-    assert len(frames) == 2 + 5 * 10 + 3  # one release: between the two L's
+    end = round(spelling.END_S * 1000 / spelling.FRAME_MS)  # the hand lowered after the word
+    assert len(frames) == 2 + 5 * 10 + 3 + end  # one release: between the two L's
+    assert frames[-end:] == [-1] * end and frames[-end - 1] >= 0
     ls = frames[2 + 20:2 + 20 + 23]
     assert ls[10:13] == [-1, -1, -1] and set(ls[:10]) <= {3, 4, 5} and set(ls[13:]) <= {3, 4, 5}
     step = round(spelling.PHOTO_MS / spelling.FRAME_MS)

@@ -56,7 +56,7 @@ const ui = {
   caption: $('caption'), // the captions on the preview (phones)
 };
 
-const speller = new Speller(settings);
+const speller = new Speller({ ...settings, dictionary: () => spellingDictionary() });
 // Word completion (Letters): the three likeliest words for the letters typed, one tap each.
 const completions = bindCompletions({ list: $('completions') }, speller, (word) => transcript.refresh(`${word} typed`));
 const transcript = bindTranscript({
@@ -194,7 +194,7 @@ async function loop(id = chain, presented = null) {
     if (teaching.onFrame(result, now)) transcript.teaching(); // a sign shown to teach is not typed
     else if (practice.onFrame(result, now, drawn)) transcript.teaching(); // nor one practised
     else {
-      transcript.update(results[0], now);
+      transcript.update(results[0], now, result.read);
       if (drawn) { // a J or Z drawn in the air: typed, in the place of the I it started from
         speller.typeMotion(drawn, motion.since[drawn] ?? now);
         transcript.refresh(`${drawn}, drawn`);
@@ -393,6 +393,11 @@ const englishOn = () => settings.english && params.get('english') !== 'off';
 function spellingPrior(text = speller.text) {
   if (!language || !englishOn() || !recogniser.labels.includes('A')) return null;
   return letterPrior(language, text, recogniser.labels);
+}
+// ...and the words a word that ends is corrected to (words.js), under the same switch.
+function spellingDictionary() {
+  if (!language || !completionWords || !englishOn() || !recogniser.labels.includes('A')) return null;
+  return { words: completionWords, table: language };
 }
 
 // Hand landmarks: on unless turned off in the settings (remembered) or with ?landmarks=off.

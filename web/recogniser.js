@@ -89,11 +89,13 @@ class Recogniser {
   /** source: a canvas/video frame (live: tracking) or a photo (photo: read twice, fresh detections).
    *  prior: a factor per label (language.js prior()) that multiplies into the probabilities. */
   async recognise(source, { photo = false, topk = 3, prior = null } = {}) {
-    // The top labels after the prior, and who decided: saying so where English spelling changed the reading.
+    // The top labels after the prior, and who decided: saying so where English spelling changed the
+    // reading; `read`: every label's probability before the prior (the speller's word correction).
     const read = (probabilities, by) => {
       const weighed = prior ? rerank(probabilities, prior) : probabilities;
       const changed = prior && argmax(weighed) !== argmax(probabilities);
-      return { top: ranked(weighed, this.labels, topk), recogniser: changed ? `${by} + English spelling` : by };
+      return { top: ranked(weighed, this.labels, topk), recogniser: changed ? `${by} + English spelling` : by,
+        read: Object.fromEntries(this.labels.map((label, i) => [label, probabilities[i]])) };
     };
     const width = source.videoWidth || source.width, height = source.videoHeight || source.height;
     if (!this.tracker) {

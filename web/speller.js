@@ -12,28 +12,40 @@
 //   while a hand held still types one L, not LLLL.
 // - `space` types a space (not at the start, not twice), `del` removes the last character,
 //   `nothing` types nothing.
+// - A word ends at a space signed or when the hand is lowered for WORD_PAUSE_MS: its letters are
+//   then checked against the list of English words (words.js correctWord), from what the recogniser
+//   read while each was held (update's `probabilities`), and a likelier word takes their place.
 // - Every change of the text can be undone, Clear included.
 //
 // Chosen on the spelling benchmark (`make spell-bench`, studies/spelling.py) on seven webcam people's
 // streams and scored on eight others never seen: words right 42 % -> 61 % at a letter a second (the
 // rule before: the same top sign at >= 0.75 for 0.8 s in a row).
 
+import { correctWord } from './words.js';
+
 export const DEFAULTS = Object.freeze({ threshold: 0.3, holdMs: 300 });
 export const FADE = 4; // evidence fades with time constant FADE × holdMs: below probability 1/FADE a sign is never typed
 export const RELEASE_MS = 250;
 const LONGEST_FRAME_MS = 200; // a longer gap (a stalled frame) counts as this
 const RECENT = 8; // signs typed whose times typeMotion may look back on
+export const WORD_PAUSE_MS = 1000; // the hand lowered this long ends a word (longer than a release)
 
 // The letter sets spell the special classes in lower case, other copies capitalise them.
 const SPECIAL = { space: 'space', del: 'del', delete: 'del', nothing: 'nothing' };
 const special = (label) => SPECIAL[String(label).toLowerCase()] ?? null;
 
 export class Speller {
-  constructor({ threshold = DEFAULTS.threshold, holdMs = DEFAULTS.holdMs } = {}) {
+  /** dictionary: () => {words, table, options?} (language/words.json's list, the letter model of
+   *  English, words.js CORRECTION) or null: what a word that ends is checked against; none, no correction. */
+  constructor({ threshold = DEFAULTS.threshold, holdMs = DEFAULTS.holdMs, dictionary = () => null } = {}) {
     this.threshold = threshold;
     this.holdMs = holdMs;
+    this.dictionary = dictionary;
     this.text = '';
-    this.history = []; // earlier texts, for undo
+    this.reads = []; // per character of the text: what the recogniser read while it was held, or null
+    this.history = []; // earlier [text, reads], for undo
+    this.reading = {}; // label -> probability × ms, summed over the frames of the sign being held
+    this.handSeen = null; // when a hand was last shown; null once lowering it has ended the word
     this.evidence = new Map(); // sign -> evidence (ms of a sure sign, fading)
     this.last = null; // the previous frame's time (ms)
     this.typed = null; // the sign typed last, until it is released
@@ -45,13 +57,21 @@ export class Speller {
 
   /**
    * Feed one frame's top prediction ({label, probability}, or null for no prediction) at time
-   * `now` (ms). Returns {progress: 0..1 towards typing the sign held, committed: the label typed this
-   * frame or null, waiting: the sign held is not typed until a release, text}.
+   * `now` (ms); `probabilities` ({label: probability}, optional) is all the recogniser read, for
+   * correcting the word. Returns {progress: 0..1 towards typing the sign held, committed: the label
+   * typed this frame or null, corrected: {from, to} where a word ending was corrected, waiting: the
+   * sign held is not typed until a release, text}.
    */
-  update(top, now) {
+  update(top, now, probabilities = null) {
     const held = top && top.probability >= this.threshold && special(top.label) !== 'nothing' ? top.label : null;
     const dt = this.last === null ? 0 : Math.min(LONGEST_FRAME_MS, Math.max(0, now - this.last));
     this.last = now;
+    let corrected = null;
+    if (top && special(top.label) !== 'nothing') this.handSeen = now;
+    else if (this.handSeen !== null && now - this.handSeen >= WORD_PAUSE_MS) {
+      this.handSeen = null; // the hand lowered: the word ends
+      corrected = this.#endWord();
+    }
     const fade = Math.exp(-dt / (FADE * this.holdMs));
     for (const [sign, value] of this.evidence) this.evidence.set(sign, value * fade);
     if (this.ignoreHeld) { // whatever is held now counts as typed: it waits for a release like one
@@ -62,19 +82,33 @@ export class Speller {
       if (held === this.typed) this.typedSeen = now;
       else if (held === null || now - this.typedSeen >= RELEASE_MS) [this.typed, this.untyped] = [null, false];
     }
-    if (held === null) return this.#state(0, null);
-    if (held === this.typed) return this.#state(this.untyped ? 0 : 1, null);
+    if (held === null) return this.#state(0, null, corrected);
+    if (held === this.typed) return this.#state(this.untyped ? 0 : 1, null, corrected);
     const evidence = (this.evidence.get(held) ?? 0) + top.probability * dt;
     this.evidence.set(held, evidence);
-    if (evidence < this.holdMs) return this.#state(evidence / this.holdMs, null);
+    if (probabilities) for (const label in probabilities) this.reading[label] = (this.reading[label] ?? 0) + probabilities[label] * dt;
+    if (evidence < this.holdMs) return this.#state(evidence / this.holdMs, null, corrected);
+    const read = probabilities ? normalised(this.reading) : null;
     this.#typedNow(held, now, false);
     this.recentlyTyped = [...this.recentlyTyped.slice(1 - RECENT), { at: now, before: this.text }];
-    this.#type(held);
-    return this.#state(1, held);
+    corrected = this.#type(held, read) ?? corrected;
+    return this.#state(1, held, corrected);
+  }
+
+  /** The word at the end of the text, checked against the dictionary: {from, to} where it changed. */
+  #endWord() {
+    const dictionary = this.dictionary();
+    const word = /[A-Z]*$/.exec(this.text)[0];
+    if (!dictionary || !word) return null;
+    const to = correctWord(word, this.reads.slice(-word.length), dictionary.words, dictionary.table, dictionary.options);
+    if (to === word) return null;
+    this.#change(this.text.slice(0, -word.length) + to, [...this.reads.slice(0, -word.length), ...Array(to.length).fill(null)]);
+    return { from: word, to };
   }
 
   #typedNow(sign, now, untyped) {
     this.evidence.clear(); // the next sign starts from nothing
+    this.reading = {};
     this.typed = sign;
     this.typedSeen = now;
     this.untyped = untyped && sign !== null;
@@ -83,6 +117,7 @@ export class Speller {
   /** Forget a half-held sign (e.g. the camera stopped), so it does not commit on resume. */
   reset() {
     this.evidence.clear();
+    this.reading = {};
     this.last = null;
     this.typed = null;
     this.untyped = false;
@@ -102,7 +137,8 @@ export class Speller {
   typeMotion(label, since) {
     const first = this.recentlyTyped.find((typed) => typed.at >= since);
     const during = first && this.text.length > first.before.length && this.text.startsWith(first.before);
-    this.#change((during ? first.before : this.text) + label);
+    const before = during ? first.before : this.text;
+    this.#change(before + label, [...this.reads.slice(0, before.length), null]);
     this.recentlyTyped = [];
     this.ignoreUntilRelease();
   }
@@ -110,35 +146,54 @@ export class Speller {
   /** Replace the word being spelled (the letters at the end of the text) with `word` and a space:
    *  a completion picked (completion.js). Undo takes it back. */
   completeWord(word) {
-    this.#change(this.text.replace(/[A-Za-z]*$/, '') + word + ' ');
+    const before = this.text.replace(/[A-Za-z]*$/, '');
+    this.#change(before + word + ' ', [...this.reads.slice(0, before.length), ...Array(word.length + 1).fill(null)]);
     this.ignoreUntilRelease(); // the letter still held is not typed after the word
   }
 
   clear() {
-    if (this.text) this.#change('');
+    if (this.text) this.#change('', []);
   }
 
-  /** Undo the last change of the text (a typed sign, a del, or a Clear). False if none. */
+  /** Undo the last change of the text (a typed sign, a del, a Clear, a correction). False if none.
+   *  The word then at the end is the user's as it stands: never corrected again. */
   undo() {
     if (!this.history.length) return false;
-    this.text = this.history.pop();
+    [this.text, this.reads] = this.history.pop();
+    const word = /[A-Z]*$/.exec(this.text)[0];
+    this.reads = [...this.reads.slice(0, this.text.length - word.length), ...Array(word.length).fill(null)];
     return true;
   }
 
-  #type(label) {
+  /** Type a sign; `read`: what the recogniser read while it was held. Returns a correction made
+   *  by the space that ended a word ({from, to}) or null. */
+  #type(label, read) {
     const kind = special(label);
     // A space only ever separates words: none at the start, never two in a row.
-    if (kind === 'space') { if (this.text && !this.text.endsWith(' ')) this.#change(this.text + ' '); }
-    else if (kind === 'del') { if (this.text) this.#change(this.text.slice(0, -1)); }
-    else this.#change(this.text + label);
+    if (kind === 'space') {
+      if (!this.text || this.text.endsWith(' ')) return null;
+      const corrected = this.#endWord();
+      this.#change(this.text + ' ', [...this.reads, null]);
+      return corrected;
+    }
+    if (kind === 'del') { if (this.text) this.#change(this.text.slice(0, -1), this.reads.slice(0, -1)); }
+    else this.#change(this.text + label, [...this.reads, read]);
+    return null;
   }
 
-  #change(text) {
-    this.history.push(this.text);
+  #change(text, reads) {
+    this.history.push([this.text, this.reads]);
     this.text = text;
+    this.reads = reads;
   }
 
-  #state(progress, committed) {
-    return { progress, committed, waiting: this.untyped, text: this.text };
+  #state(progress, committed, corrected = null) {
+    return { progress, committed, corrected, waiting: this.untyped, text: this.text };
   }
+}
+
+/** {label: value} scaled to sum to 1. */
+function normalised(values) {
+  const total = Object.values(values).reduce((sum, value) => sum + value, 0) || 1;
+  return Object.fromEntries(Object.entries(values).map(([label, value]) => [label, value / total]));
 }

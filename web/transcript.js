@@ -7,7 +7,8 @@ import { NOTHING } from './recogniser.js';
  * elements: {text, hold, holdLabel, announce, copy, clear, undo, speak, message, caption, captionSign,
  * captionText, onRender?}: caption* are the captions on the camera preview (phones), the same as the panel;
  * onRender is called whenever the text is shown anew.
- * Returns {update(top, now), reset(), teaching()}; update() takes the loop's per-frame top result ({label, probability}).
+ * Returns {update(top, now, read), reset(), teaching()}; update() takes the loop's per-frame top result
+ * ({label, probability}) and every label's probability (the recogniser's `read`, for word correction).
  */
 const IDLE = 'Hold a sign steady to type it';
 
@@ -61,17 +62,18 @@ export function bindTranscript(elements, speller) {
       render();
       if (words) say(words);
     },
-    update(top, now) {
-      const { progress, committed, waiting } = speller.update(top, now);
+    update(top, now, read = null) {
+      const { progress, committed, corrected, waiting } = speller.update(top, now, read);
       hold.value = progress;
       showHeld(top, progress);
       holdLabel.textContent = waiting ? 'Lower your hand or change sign to start typing'
         : progress >= 1 ? 'Typed; change or lower your hand to repeat it'
         : progress > 0 ? `Hold ${top.label}…` : IDLE;
-      if (committed !== null) {
+      if (corrected) tell(`${corrected.from} corrected to ${corrected.to} (Undo keeps ${corrected.from}).`);
+      if (committed !== null || corrected) {
         render();
-        const kind = committed.toLowerCase();
-        say(kind === 'space' ? 'space' : kind === 'del' ? `deleted. ${speller.text}` : committed);
+        const kind = committed?.toLowerCase();
+        say(kind === 'space' ? 'space' : kind === 'del' ? `deleted. ${speller.text}` : committed ?? `corrected to ${corrected.to}`);
       }
     },
     reset() {

@@ -1,0 +1,89 @@
+// Word correction: when a word ends (a space signed, or the hand lowered a moment), its letters are
+// weighed against the words of language/words.json, and a word that explains the recogniser's
+// readings better than the letters typed takes their place (Undo takes it back). A noisy channel:
+//   a word's score = log P(word) + Σ log P(each letter typed's readings | the word's letter there)
+//                    + a penalty per letter typed that is not in the word, and per letter of the word never typed
+//   P(word) = INSIDE × Zipf(its rank in words.json)   or, for the letters as typed,
+//             OUTSIDE × the letter model of English's P(these letters) (a name, a code: most are not words)
+// so EXMECT becomes EXPECT when the M was read as P a fifth of the time, but a name read surely stays.
+// Pure logic, no DOM: the speller (speller.js) calls it; tests/js/words.test.js, bench/spell.mjs.
+//
+// Constants chosen on the spelling benchmark's tuning streams (`python -m studies.spelling --tune`):
+// w01–w07 spelling words none of the benchmark's lists holds (docs/experiments.md, Word correction).
+export const CORRECTION = Object.freeze({
+  floor: 0.0003, // a reading's probability counts as at least this (a letter never read at all)
+  extra: -9, // log P(a letter typed that the word does not have), before how unsure it was read: rare
+  missing: -4, // log P(a letter of the word never typed: held too briefly, or read as the next one)
+  outside: Math.log(0.5), // log P(a word spelled is not in the list: a name, a code)
+});
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const START = '_';
+
+/** log P(letters) under the letter model of English (language/en.json), mixed with uniform as the page
+ *  mixes it: what a word outside the list (a name, a code) is expected to look like. */
+function letterModelLogP(table, letters) {
+  let logP = 0;
+  let context = START + START;
+  for (const letter of letters) {
+    const row = table.next[context];
+    const total = row.reduce((sum, value) => sum + value, 0);
+    const i = table.alphabet.indexOf(letter);
+    logP += Math.log((1 - table.uniform_share) * (row[i] / total) + table.uniform_share / table.alphabet.length);
+    context = context[1] + letter;
+  }
+  return logP;
+}
+
+/** Σ log P(readings | word), aligning the letters typed with the word's (an edit distance that adds
+ *  log-probabilities: each typed letter read as the word's letter, or extra; each word letter
+ *  missing). A letter typed for sure (read null) stays as it is. */
+function channel(typed, reads, word, { floor, extra, missing }) {
+  const n = typed.length, m = word.length;
+  let previous = Array.from({ length: m + 1 }, (_, j) => j * missing);
+  for (let i = 1; i <= n; i++) {
+    const read = reads[i - 1];
+    // A letter read surely is seldom one the hand passed through on its way to the next.
+    const extraHere = read ? extra + Math.log(Math.max(1 - (read[typed[i - 1]] ?? 0), floor)) : -Infinity;
+    const current = [previous[0] + extraHere];
+    for (let j = 1; j <= m; j++) {
+      const as = read ? Math.log(Math.max(read[word[j - 1]] ?? 0, floor)) : (word[j - 1] === typed[i - 1] ? 0 : -Infinity);
+      current.push(Math.max(previous[j - 1] + as, previous[j] + extraHere, current[j - 1] + missing));
+    }
+    previous = current;
+  }
+  return previous[m];
+}
+
+/** The word letters typed most likely were: `typed` (A–Z), `reads` one {label: probability} per
+ *  letter (what the recogniser read while it was held; null: typed for sure, e.g. a completion),
+ *  `words` language/words.json's list (most frequent first), `table` the letter model of English.
+ *  Returns `typed` itself unless a word of the list explains the readings better. */
+export function correctWord(typed, reads, words, table, options = CORRECTION) {
+  if (!typed || !words || !table || !/^[A-Z]+$/.test(typed) || reads.every((read) => !read)) return typed;
+  const zipf = Math.log(Math.log(words.length) + 0.5772); // Σ 1/rank: Zipf's normaliser
+  const inside = Math.log(1 - Math.exp(options.outside));
+  const ranks = rankOf(words);
+  const rank = ranks.get(typed);
+  // The letters as typed: a word of the list, or one outside it.
+  let asTyped = options.outside + letterModelLogP(table, typed);
+  if (rank !== undefined) asTyped = logAdd(asTyped, inside - Math.log(rank + 1) - zipf);
+  let best = typed, bestScore = asTyped + channel(typed, reads, typed, options);
+  for (const word of words) {
+    if (Math.abs(word.length - typed.length) > 1 || word === typed) continue;
+    const score = inside - Math.log(ranks.get(word) + 1) - zipf + channel(typed, reads, word, options);
+    if (score > bestScore) [best, bestScore] = [word, score];
+  }
+  return best;
+}
+
+const rankCache = new WeakMap();
+function rankOf(words) {
+  if (!rankCache.has(words)) rankCache.set(words, new Map(words.map((word, i) => [word, i])));
+  return rankCache.get(words);
+}
+
+function logAdd(a, b) {
+  const top = Math.max(a, b);
+  return top + Math.log(Math.exp(a - top) + Math.exp(b - top));
+}
