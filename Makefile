@@ -100,7 +100,8 @@ language: venv
 	$(PY) -m training.language
 
 # Words spelled by the 15 people the letters models never saw, through web/speller.js under node
-# (studies/spelling.py; needs `make people`'s runs/people/): runs/spelling/summary.json.
+# (studies/spelling.py; needs `make people`'s runs/people/): runs/spelling/summary.json, and the
+# README's spelling table's numbers, bench/spelling.json.
 # SPELL_ARGS: --hold-s SECONDS, --english off. SPELL_LIVE=30: also 30 words spelled to the live page
 # through the fake camera, against the fast runner (studies/spelling_live.py, ~5 min).
 spell-bench: venv vendor chromium

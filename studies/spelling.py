@@ -28,7 +28,8 @@ of a word spelled right was typed, over its length), characters typed in 60 s of
 (each person's own `nothing` photos, where they have some), and the share of letters word
 completion saves (web/completion.js: signed until the word is offered, then picked), and J and Z's
 recall on synthetic strokes and how many other movements are taken for them (bench/motion.mjs: no
-recording of the motions is at hand; the photos' streams carry no motion). Writes runs/spelling/summary.json.
+recording of the motions is at hand; the photos' streams carry no motion). Writes runs/spelling/summary.json,
+and, run with every option at its default, the headline the README's spelling table shows: bench/spelling.json.
 """
 import argparse
 import json
@@ -53,6 +54,7 @@ LISTS = {"common words": 500, "names": 200, "random strings": 200}
 # The people whose streams chose the speller's rule and defaults (web/speller.js); the benchmark's
 # headline is the others, never used to choose anything.
 CHOSEN_ON = [f"w{i:02d}" for i in range(1, 8)]
+HEADLINE = Path(__file__).resolve().parent.parent / "bench" / "spelling.json"
 NO_CORRECTION = {"floor": 1, "extra": 0, "missing": 0, "outside": 0}  # every word outside the list: none corrected
 
 
@@ -198,6 +200,13 @@ def tune(settings, people_dir, landmarks, classes, frequencies, hold_s):
                                               for name, r in result.items()), flush=True)
 
 
+def argv_defaults(parser, args):
+    """Whether every option that changes what is measured is at its default (--people, --landmarks and
+    --out only say where files are)."""
+    where = {"people", "landmarks", "out"}
+    return all(getattr(args, key) == parser.get_default(key) for key in vars(args) if key not in where)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--people", default="runs/people", help="studies.people_out's output")
@@ -234,6 +243,9 @@ def main(argv=None):
     summary["j_and_z_on_synthetic_strokes"] = json.loads(subprocess.run(
         ["node", "bench/motion.mjs"], capture_output=True, text=True, check=True).stdout)
     write_json(Path(args.out) / "summary.json", summary)
+    if argv_defaults(p, args):  # the page as shipped: the README's table (tests/test_docs.py)
+        write_json(HEADLINE, {key: summary[key] for key in ("how", "people", "hold_s", "lists",
+                   "stray_characters_in_60_s_empty", "letters_not_signed_with_completion", "j_and_z_on_synthetic_strokes")})
     print(f"people never used to choose anything ({', '.join(sorted(scored))}):")
     print_table(result)
     print(f"all {len(asked)} people, {', '.join(CHOSEN_ON)} included (they chose the speller's defaults):")

@@ -1,5 +1,6 @@
 """The documents say what the build measured: the README's numbers are those of the files the build
-writes (web/model/NAME/metadata.json from `make convert`, bench/*.json from `make bench`); the README
+writes (web/model/NAME/metadata.json from `make convert`, bench/*.json from `make bench` and `make
+spell-bench`); the README
 stays short, the model cards stay in their standard sections and small, the page ships the same card,
 and nothing is dated by work sessions."""
 import json
@@ -82,9 +83,19 @@ def test_the_speed_sentence_is_the_benchmarks():
     assert sentence in flat(README)
 
 
+def test_the_spelling_table_is_the_spelling_benchmarks():
+    lists = json.loads((ROOT / "bench" / "spelling.json").read_text())["lists"]
+    for name, words in [("common words", "500 common English words"), ("names", "200 names"),
+                        ("random strings", "200 random letter strings")]:
+        r = lists[name]
+        row = (f"| {words} ({r['words']:,} spelled) | {pct(r['exactly_right'])} | {pct(r['character_error_rate'])} "
+               f"| {r['seconds_per_character']:.2f} |")
+        assert row in README, f"README's spelling table should have the row\n{row}"
+
+
 def test_every_measured_number_in_the_readme_is_in_a_file_the_build_writes():
     sources = [ROOT / "web" / "model" / name / "metadata.json" for name in ("letters", "digits")]
-    sources += [ROOT / "bench" / "results.json", ROOT / "bench" / "page_path.json"]
+    sources += [ROOT / "bench" / name for name in ("results.json", "page_path.json", "spelling.json")]
     known = {form for path in sources for n in numbers_in(json.loads(path.read_text())) for form in written_forms(n)}
     known.add("50")  # not a measurement: the Long Tasks API's bar, "tasks over 50 ms"
     claimed = MEASURE.findall(prose(README))

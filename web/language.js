@@ -16,15 +16,22 @@ export function context(text, alphabet) {
   return (START + START + word).slice(-2);
 }
 
-/** A factor per label: (26 × letter probability, mixed with uniform)^weight for A–Z, 1 for the rest. */
-export function prior(table, text, labels) {
-  const { alphabet, next, uniform_share: uniform, weight } = table;
+/** P(letter | the text before it), mixed with uniform; null for a label that is not a letter. */
+export function letterProbability(table, text, letter) {
+  const { alphabet, next, uniform_share: uniform } = table;
+  const i = letter.length === 1 ? alphabet.indexOf(letter) : -1;
+  if (i < 0) return null;
   const row = next[context(text, alphabet)];
   const total = row.reduce((sum, value) => sum + value, 0);
-  const n = alphabet.length;
+  return (1 - uniform) * (row[i] / total) + uniform / alphabet.length;
+}
+
+/** A factor per label: (26 × letter probability)^weight for A–Z, 1 for the rest. */
+export function prior(table, text, labels) {
+  const n = table.alphabet.length;
   return labels.map((label) => {
-    const i = label.length === 1 ? alphabet.indexOf(label) : -1;
-    return i < 0 ? 1 : (n * ((1 - uniform) * (row[i] / total) + uniform / n)) ** weight;
+    const p = letterProbability(table, text, label);
+    return p === null ? 1 : (n * p) ** table.weight;
   });
 }
 

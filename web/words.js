@@ -10,6 +10,8 @@
 //
 // Constants chosen on the spelling benchmark's tuning streams (`python -m studies.spelling --tune`):
 // w01–w07 spelling words none of the benchmark's lists holds (docs/experiments.md, Word correction).
+import { letterProbability } from './language.js';
+
 export const CORRECTION = Object.freeze({
   floor: 0.0003, // a reading's probability counts as at least this (a letter never read at all)
   extra: -9, // log P(a letter typed that the word does not have), before how unsure it was read: rare
@@ -17,22 +19,10 @@ export const CORRECTION = Object.freeze({
   outside: Math.log(0.5), // log P(a word spelled is not in the list: a name, a code)
 });
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const START = '_';
-
-/** log P(letters) under the letter model of English (language/en.json), mixed with uniform as the page
- *  mixes it: what a word outside the list (a name, a code) is expected to look like. */
+/** log P(letters) under the letter model of English (language/en.json), as the page mixes it with
+ *  uniform: what a word outside the list (a name, a code) is expected to look like. */
 function letterModelLogP(table, letters) {
-  let logP = 0;
-  let context = START + START;
-  for (const letter of letters) {
-    const row = table.next[context];
-    const total = row.reduce((sum, value) => sum + value, 0);
-    const i = table.alphabet.indexOf(letter);
-    logP += Math.log((1 - table.uniform_share) * (row[i] / total) + table.uniform_share / table.alphabet.length);
-    context = context[1] + letter;
-  }
-  return logP;
+  return [...letters].reduce((sum, letter, i) => sum + Math.log(letterProbability(table, letters.slice(0, i), letter)), 0);
 }
 
 /** Σ log P(readings | word), aligning the letters typed with the word's (an edit distance that adds
@@ -63,24 +53,17 @@ export function correctWord(typed, reads, words, table, options = CORRECTION) {
   if (!typed || !words || !table || !/^[A-Z]+$/.test(typed) || reads.every((read) => !read)) return typed;
   const zipf = Math.log(Math.log(words.length) + 0.5772); // Σ 1/rank: Zipf's normaliser
   const inside = Math.log(1 - Math.exp(options.outside));
-  const ranks = rankOf(words);
-  const rank = ranks.get(typed);
+  const listed = (rank) => inside - Math.log(rank + 1) - zipf; // log P(the word of this rank)
   // The letters as typed: a word of the list, or one outside it.
   let asTyped = options.outside + letterModelLogP(table, typed);
-  if (rank !== undefined) asTyped = logAdd(asTyped, inside - Math.log(rank + 1) - zipf);
+  if (words.includes(typed)) asTyped = logAdd(asTyped, listed(words.indexOf(typed)));
   let best = typed, bestScore = asTyped + channel(typed, reads, typed, options);
-  for (const word of words) {
-    if (Math.abs(word.length - typed.length) > 1 || word === typed) continue;
-    const score = inside - Math.log(ranks.get(word) + 1) - zipf + channel(typed, reads, word, options);
+  words.forEach((word, rank) => {
+    if (Math.abs(word.length - typed.length) > 1 || word === typed) return;
+    const score = listed(rank) + channel(typed, reads, word, options);
     if (score > bestScore) [best, bestScore] = [word, score];
-  }
+  });
   return best;
-}
-
-const rankCache = new WeakMap();
-function rankOf(words) {
-  if (!rankCache.has(words)) rankCache.set(words, new Map(words.map((word, i) => [word, i])));
-  return rankCache.get(words);
 }
 
 function logAdd(a, b) {
