@@ -17,7 +17,7 @@ import { drawHand } from './overlay.js';
 import { CameraError, startCamera, stopCamera } from './camera.js';
 import { Speller } from './speller.js';
 import { bindTranscript } from './transcript.js';
-import { bindSettingsPanel, loadSettings, saveSettings } from './settings.js';
+import { bindSettingsPanel, KEPT_WORDS, loadSettings, saveSettings } from './settings.js';
 import { DEFAULT_MODEL, MODES, initialModel, installedModels } from './models.js';
 import { bindUpload } from './upload.js';
 import { bindTeaching } from './teach.js';
@@ -56,7 +56,11 @@ const ui = {
   caption: $('caption'), // the captions on the preview (phones)
 };
 
-const speller = new Speller({ ...settings, dictionary: () => spellingDictionary() });
+const speller = new Speller({
+  ...settings, // threshold, holdMs, keptWords
+  dictionary: () => spellingDictionary(),
+  onKeep: () => { settings.keptWords = [...speller.kept].slice(-KEPT_WORDS); saveSettings(settings); },
+});
 // Word completion (Letters): the three likeliest words for the letters typed, one tap each.
 const completions = bindCompletions({ list: $('completions') }, speller, (word) => transcript.refresh(`${word} typed`));
 const transcript = bindTranscript({

@@ -1,4 +1,5 @@
-// Remembered choices (localStorage): the speller's threshold and hold time, the model, the camera.
+// Remembered choices (localStorage): the speller's threshold and hold time, the model, the camera,
+// and the words the user kept when Undo took a correction back (speller.js keptWords).
 // Stored values are checked on the way in, so a stale or hand-edited entry cannot break the page.
 
 import { DEFAULTS } from './speller.js';
@@ -13,6 +14,8 @@ export const LIMITS = Object.freeze({
 });
 
 const inRange = (value, { min, max }) => typeof value === 'number' && value >= min && value <= max;
+export const KEPT_WORDS = 500; // the most recent kept
+const keptWords = (stored) => (Array.isArray(stored) ? stored.filter((word) => /^[A-Z]{1,40}$/.test(word)).slice(-KEPT_WORDS) : []);
 
 export function loadSettings() {
   let stored = {};
@@ -30,6 +33,7 @@ export function loadSettings() {
     facingMode: stored.facingMode === 'environment' ? 'environment' : 'user',
     landmarks: stored.landmarks !== false, // hand landmarks on unless turned off
     english: stored.english !== false, // the letter model of English (language.js) on unless turned off
+    keptWords: keptWords(stored.keptWords),
   };
 }
 

@@ -15,6 +15,8 @@
 // - A word ends at a space signed or when the hand is lowered for WORD_PAUSE_MS: its letters are
 //   then checked against the list of English words (words.js correctWord), from what the recogniser
 //   read while each was held (update's `probabilities`), and a likelier word takes their place.
+//   A correction undone keeps the word as typed, and that word is never corrected again (`kept`,
+//   remembered by the page: a name spelled the user's way).
 // - Every change of the text can be undone, Clear included.
 //
 // Chosen on the spelling benchmark (`make spell-bench`, studies/spelling.py) on seven webcam people's
@@ -36,14 +38,18 @@ const special = (label) => SPECIAL[String(label).toLowerCase()] ?? null;
 
 export class Speller {
   /** dictionary: () => {words, table, options?} (language/words.json's list, the letter model of
-   *  English, words.js CORRECTION) or null: what a word that ends is checked against; none, no correction. */
-  constructor({ threshold = DEFAULTS.threshold, holdMs = DEFAULTS.holdMs, dictionary = () => null } = {}) {
+   *  English, words.js CORRECTION) or null: what a word that ends is checked against; none, no correction.
+   *  keptWords: words never to correct; onKeep(word): a correction was undone, keeping `word`. */
+  constructor({ threshold = DEFAULTS.threshold, holdMs = DEFAULTS.holdMs, dictionary = () => null,
+    keptWords = [], onKeep = () => {} } = {}) {
     this.threshold = threshold;
     this.holdMs = holdMs;
     this.dictionary = dictionary;
+    this.kept = new Set(keptWords);
+    this.onKeep = onKeep;
     this.text = '';
     this.reads = []; // per character of the text: what the recogniser read while it was held, or null
-    this.history = []; // earlier [text, reads], for undo
+    this.history = []; // earlier [text, reads, the word a correction replaced], for undo
     this.reading = {}; // label -> probability × ms, summed over the frames of the sign being held
     this.handSeen = null; // when a hand was last shown; null once lowering it has ended the word
     this.evidence = new Map(); // sign -> evidence (ms of a sure sign, fading)
@@ -99,10 +105,10 @@ export class Speller {
   #endWord() {
     const dictionary = this.dictionary();
     const word = /[A-Z]*$/.exec(this.text)[0];
-    if (!dictionary || !word) return null;
+    if (!dictionary || !word || this.kept.has(word)) return null;
     const to = correctWord(word, this.reads.slice(-word.length), dictionary.words, dictionary.table, dictionary.options);
     if (to === word) return null;
-    this.#change(this.text.slice(0, -word.length) + to, [...this.reads.slice(0, -word.length), ...Array(to.length).fill(null)]);
+    this.#change(this.text.slice(0, -word.length) + to, [...this.reads.slice(0, -word.length), ...Array(to.length).fill(null)], word);
     return { from: word, to };
   }
 
@@ -156,10 +162,16 @@ export class Speller {
   }
 
   /** Undo the last change of the text (a typed sign, a del, a Clear, a correction). False if none.
-   *  The word then at the end is the user's as it stands: never corrected again. */
+   *  The word then at the end is the user's as it stands: its letters are not corrected again; a
+   *  correction undone keeps its word for good (onKeep). */
   undo() {
     if (!this.history.length) return false;
-    [this.text, this.reads] = this.history.pop();
+    let corrected;
+    [this.text, this.reads, corrected] = this.history.pop();
+    if (corrected && !this.kept.has(corrected)) {
+      this.kept.add(corrected);
+      this.onKeep(corrected);
+    }
     const word = /[A-Z]*$/.exec(this.text)[0];
     this.reads = [...this.reads.slice(0, this.text.length - word.length), ...Array(word.length).fill(null)];
     return true;
@@ -181,8 +193,8 @@ export class Speller {
     return null;
   }
 
-  #change(text, reads) {
-    this.history.push([this.text, this.reads]);
+  #change(text, reads, corrected = null) {
+    this.history.push([this.text, this.reads, corrected]);
     this.text = text;
     this.reads = reads;
   }

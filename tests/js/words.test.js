@@ -54,7 +54,8 @@ function spell(speller, letters, clock, readings = {}) {
 }
 
 test('the speller corrects a word when the hand is lowered, once; Undo takes the correction back', () => {
-  const speller = new Speller({ dictionary: () => ({ words, table }) });
+  const kept = [];
+  const speller = new Speller({ dictionary: () => ({ words, table }), onKeep: (word) => kept.push(word) });
   const clock = { now: 0 };
   spell(speller, 'EXMECT', clock, { 2: { M: 0.6, P: 0.35 } });
   assert.equal(speller.text, 'EXMECT'); // a release is not the end of the word
@@ -71,6 +72,16 @@ test('the speller corrects a word when the hand is lowered, once; Undo takes the
   speller.update({ label: 'A', probability: 0.2 }, clock.now += 100);
   for (const end = clock.now + 2 * WORD_PAUSE_MS; clock.now <= end; clock.now += 100) speller.update(null, clock.now);
   assert.equal(speller.text, 'EXMECT');
+  assert.deepEqual(kept, ['EXMECT']);
+  // ...and the word kept is never corrected again, however it is read.
+  speller.clear();
+  spell(speller, 'EXMECT', clock, { 2: { M: 0.6, P: 0.35 } });
+  spell(speller, ['space'], clock);
+  assert.equal(speller.text, 'EXMECT ');
+  const fresh = new Speller({ dictionary: () => ({ words, table }), keptWords: kept });
+  spell(fresh, 'EXMECT', clock, { 2: { M: 0.6, P: 0.35 } });
+  spell(fresh, ['space'], clock);
+  assert.equal(fresh.text, 'EXMECT ');
 });
 
 test('a space signed ends the word too; without a dictionary nothing changes', () => {
