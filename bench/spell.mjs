@@ -9,7 +9,7 @@
 //   correction? (words.js CORRECTION's constants), threshold?, hold_ms?,
 //   people: {PERSON: {probabilities: [[p per label] per photo], streams: [[photo index or -1] per frame]}}};
 // -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
-// Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its text last changed; with
+// Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its letters last changed; with
 // input.completion ({list: [WORD]}), also _completion: {list: share of letters completion saves}.
 import fs from 'node:fs';
 
@@ -46,9 +46,9 @@ for (const [person, { probabilities, streams }] of Object.entries(input.people))
         reading = top(table ? rerank(p, prior(table, speller.text, labels)) : p);
         read = Object.fromEntries(labels.map((label, k) => [label, p[k]]));
       }
-      const before = speller.text;
+      const before = speller.text.trimEnd(); // the space lowering the hand types is not the word's
       speller.update(reading, i * frameMs, read);
-      if (speller.text !== before) last = i * frameMs;
+      if (speller.text.trimEnd() !== before) last = i * frameMs;
     });
     return { text: speller.text, last_ms: last };
   });

@@ -168,8 +168,11 @@ def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, si
         # Starting with 3 s of empty scene: the hand tracker's first frames can take over a second
         # (1 run in 7 missed the H, typing "I LHI L…"). Ending on one: Chromium's fake camera may
         # show the file's last frames first.
-        camera = write_y4m(tmp_path / f"{name}.y4m", [GREY, GREY] + [frames[s] for s in sequence] + [GREY],
-                           seconds_each=1.5, fps=15)
+        # The release between the L's: half a second of empty room (a second would end the word: a space).
+        shown_for = lambda sign: 1 if sign == "nothing" else 3  # half seconds
+        camera = write_y4m(tmp_path / f"{name}.y4m", [GREY] * 6 + [frames[s] for s in sequence
+                                                                    for _ in range(shown_for(s))] + [GREY] * 3,
+                           seconds_each=0.5, fps=15)
         page = open_page(launch(camera=str(camera)), site.url + f"?model=letters&landmarks={landmarks}")
         shown = spell_with_camera(page, expected)
         if name == "hi" and landmarks == "on":  # the page as users get it; screenshots for the README

@@ -12,9 +12,10 @@
 //   while a hand held still types one L, not LLLL.
 // - `space` types a space (not at the start, not twice), `del` removes the last character,
 //   `nothing` types nothing.
-// - A word ends at a space signed or when the hand is lowered for WORD_PAUSE_MS: its letters are
-//   then checked against the list of English words (words.js correctWord), from what the recogniser
-//   read while each was held (update's `probabilities`), and a likelier word takes their place.
+// - A word ends at a space signed, or when the hand is lowered for WORD_PAUSE_MS after letters (which
+//   types the space itself): its letters are then checked against the list of English words
+//   (words.js correctWord), from what the recogniser read while each was held (update's
+//   `probabilities`), and a likelier word takes their place.
 //   A correction undone keeps the word as typed, and that word is never corrected again (`kept`,
 //   remembered by the page: a name spelled the user's way).
 // - Every change of the text can be undone, Clear included.
@@ -65,18 +66,19 @@ export class Speller {
    * Feed one frame's top prediction ({label, probability}, or null for no prediction) at time
    * `now` (ms); `probabilities` ({label: probability}, optional) is all the recogniser read, for
    * correcting the word. Returns {progress: 0..1 towards typing the sign held, committed: the label
-   * typed this frame or null, corrected: {from, to} where a word ending was corrected, waiting: the
+   * typed this frame or null ('space' where lowering the hand ended a word), corrected: {from, to}
+   * where a word ending was corrected, waiting: the
    * sign held is not typed until a release, text}.
    */
   update(top, now, probabilities = null) {
     const held = top && top.probability >= this.threshold && special(top.label) !== 'nothing' ? top.label : null;
     const dt = this.last === null ? 0 : Math.min(LONGEST_FRAME_MS, Math.max(0, now - this.last));
     this.last = now;
-    let corrected = null;
+    let corrected = null, spaced = null;
     if (top && special(top.label) !== 'nothing') this.handSeen = now;
     else if (this.handSeen !== null && now - this.handSeen >= WORD_PAUSE_MS) {
-      this.handSeen = null; // the hand lowered: the word ends
-      corrected = this.#endWord();
+      this.handSeen = null; // the hand lowered: a word of letters ends, and a space follows it
+      if (/[A-Z]$/.test(this.text)) [corrected, spaced] = [this.#type('space', null), 'space'];
     }
     const fade = Math.exp(-dt / (FADE * this.holdMs));
     for (const [sign, value] of this.evidence) this.evidence.set(sign, value * fade);
@@ -88,7 +90,7 @@ export class Speller {
       if (held === this.typed) this.typedSeen = now;
       else if (held === null || now - this.typedSeen >= RELEASE_MS) [this.typed, this.untyped] = [null, false];
     }
-    if (held === null) return this.#state(0, null, corrected);
+    if (held === null) return this.#state(0, spaced, corrected);
     if (held === this.typed) return this.#state(this.untyped ? 0 : 1, null, corrected);
     const evidence = (this.evidence.get(held) ?? 0) + top.probability * dt;
     this.evidence.set(held, evidence);

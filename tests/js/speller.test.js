@@ -75,7 +75,10 @@ test('HI then space types "HI "', () => {
 
 test('a repeated letter needs a release: nothing, a low frame, or a while without it', () => {
   assert.equal(spell([['L', 3000]]).text, 'L');
-  assert.equal(spell([['L', 1500], ['nothing', 1500], ['L', 1500]]).text, 'LL');
+  assert.equal(spell([['L', 1500], ['nothing', 500], ['L', 1500]]).text, 'LL');
+  // The hand lowered for WORD_PAUSE_MS ends the word instead: a space.
+  assert.equal(spell([['L', 1500], ['nothing', 1500], ['L', 1500]]).text, 'L L');
+  assert.equal(spell([['L', 1500], [null, 1500], ['L', 1500], [null, 1500]]).text, 'L L ');
   assert.equal(spell([['L', 1500], ['L', 100, 0.2], ['L', 1500]]).text, 'LL');
   assert.equal(spell([['L', 1500], ['M', 300, 0.5], ['L', 1500]]).text, 'LL'); // another sign, too short to type
   assert.equal(spell([['L', 1500], ['M', 1000], ['L', 1500]]).text, 'LML');
