@@ -421,6 +421,18 @@ def test_settings_are_remembered(site, launch):
     page.reload()
     page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled")
     assert page.text_content("[data-testid=threshold-value]") == "30%"
+    assert not page.is_visible("[data-testid=forget-kept]")  # no word kept from correction yet
+
+    # Words kept from correction (Undo on one) are remembered, checked on the way in, and can be forgotten.
+    page.evaluate("() => localStorage.setItem('signcam.settings', JSON.stringify("
+                  "{keptWords: ['KATHRINE', 'not a word', 42, 'NICHOLE']}))")
+    page.reload()
+    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled")
+    page.click(".settings summary")
+    assert page.text_content("[data-testid=forget-kept]") == "Forget the 2 words kept from correction"
+    page.click("[data-testid=forget-kept]")
+    assert not page.is_visible("[data-testid=forget-kept]")
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('signcam.settings')).keptWords") == []
 
 
 def test_keyboard_alone_starts_the_camera_with_a_visible_focus(site, launch, tmp_path):

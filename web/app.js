@@ -17,7 +17,7 @@ import { drawHand } from './overlay.js';
 import { CameraError, startCamera, stopCamera } from './camera.js';
 import { Speller } from './speller.js';
 import { bindTranscript } from './transcript.js';
-import { bindSettingsPanel, KEPT_WORDS, loadSettings, saveSettings } from './settings.js';
+import { bindSettingsPanel, loadSettings, saveSettings } from './settings.js';
 import { DEFAULT_MODEL, MODES, initialModel, installedModels } from './models.js';
 import { bindUpload } from './upload.js';
 import { bindTeaching } from './teach.js';
@@ -56,11 +56,8 @@ const ui = {
   caption: $('caption'), // the captions on the preview (phones)
 };
 
-const speller = new Speller({
-  ...settings, // threshold, holdMs, keptWords
-  dictionary: () => spellingDictionary(),
-  onKeep: () => { settings.keptWords = [...speller.kept].slice(-KEPT_WORDS); saveSettings(settings); },
-});
+// threshold, holdMs and keptWords from the settings (which also remember the words kept: settings.js).
+const speller = new Speller({ ...settings, dictionary: () => spellingDictionary() });
 // Word completion (Letters): the three likeliest words for the letters typed, one tap each.
 const completions = bindCompletions({ list: $('completions') }, speller, (word) => transcript.refresh(`${word} typed`));
 const transcript = bindTranscript({
@@ -89,7 +86,7 @@ const practice = bindPractice({
 });
 bindSettingsPanel({
   threshold: $('threshold'), thresholdValue: $('threshold-value'),
-  hold: $('hold-time'), holdValue: $('hold-time-value'), reset: $('reset-settings'),
+  hold: $('hold-time'), holdValue: $('hold-time-value'), reset: $('reset-settings'), forgetKept: $('forget-kept'),
 }, settings, speller);
 
 /** The status line when nothing else is happening. A model that reads new people much worse than

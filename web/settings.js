@@ -46,10 +46,27 @@ export function saveSettings(settings) {
 }
 
 /**
- * Wire the settings panel's two sliders to `speller` and to storage.
+ * Wire the settings panel's two sliders to `speller` and to storage, and remember the words the
+ * speller keeps (a correction undone), with a button to forget them.
  * `settings` is the object from loadSettings(); it is updated in place and saved on every change.
  */
-export function bindSettingsPanel({ threshold, thresholdValue, hold, holdValue, reset }, settings, speller) {
+export function bindSettingsPanel({ threshold, thresholdValue, hold, holdValue, reset, forgetKept }, settings, speller) {
+  const showKept = () => {
+    forgetKept.hidden = speller.kept.size === 0;
+    forgetKept.textContent = `Forget the ${speller.kept.size} word${speller.kept.size === 1 ? '' : 's'} kept from correction`;
+  };
+  speller.onKeep = () => {
+    settings.keptWords = [...speller.kept].slice(-KEPT_WORDS);
+    saveSettings(settings);
+    showKept();
+  };
+  forgetKept.addEventListener('click', () => {
+    speller.kept.clear();
+    settings.keptWords = [];
+    saveSettings(settings);
+    showKept();
+  });
+  showKept();
   const show = () => {
     threshold.value = settings.threshold;
     hold.value = settings.holdMs;

@@ -73,7 +73,8 @@ export function bindTranscript(elements, speller) {
       if (committed !== null || corrected) {
         render();
         const kind = committed?.toLowerCase();
-        say(kind === 'space' ? 'space' : kind === 'del' ? `deleted. ${speller.text}` : committed ?? `corrected to ${corrected.to}`);
+        const typed = kind === 'space' ? 'space' : kind === 'del' ? `deleted. ${speller.text}` : committed;
+        say([corrected && `${corrected.from} corrected to ${corrected.to}`, typed].filter(Boolean).join(', '));
       }
     },
     reset() {
