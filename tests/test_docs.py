@@ -133,6 +133,8 @@ def test_model_cards_have_the_standard_sections_are_small_and_ship_with_their_mo
         f"web/model/{card.stem}/README.md differs from {card.name}: copy it"
     for link in re.findall(r"\]\(([^)#:]+)\)", text):
         assert (card.parent / link).exists(), f"{card.name} links to {link}, which does not exist"
+    for picture in re.findall(r"!\[[^\]]*\]\(([^)#:]+)\)", text):  # make convert ships the pictures it shows
+        assert (ROOT / "web" / "model" / card.stem / picture).read_bytes() == (card.parent / picture).read_bytes(), picture
 
 
 def test_nothing_is_dated_by_work_sessions():

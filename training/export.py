@@ -14,6 +14,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -198,8 +199,10 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
                               f"but {run / 'split.json'} lists {len(info['labels'])} labels")
         (building / "metadata.json").write_text(json.dumps(info, indent=2) + "\n")
         card = Path(__file__).resolve().parent.parent / "docs" / "model-cards" / f"{name}.md"
-        if card.is_file():  # the human-written model card travels with the model
+        if card.is_file():  # the human-written model card travels with the model, with the pictures it shows
             shutil.copyfile(card, building / "README.md")
+            for picture in re.findall(r"!\[[^\]]*\]\(([^)/:]+)\)", card.read_text()):
+                shutil.copyfile(card.with_name(picture), building / picture)
         os.chmod(building, 0o755)
         previous = target.with_name(f".{name}.previous")
         shutil.rmtree(previous, ignore_errors=True)
