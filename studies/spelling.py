@@ -191,7 +191,7 @@ def tune(settings, people_dir, landmarks, classes, frequencies, hold_s):
     """Word correction settings (web/words.js CORRECTION, or {"outside": 0}: none) scored on CHOSEN_ON's
     streams of words none of the benchmark's lists holds: a table of each list's numbers."""
     lists = word_lists(frequencies, seed=1, held_out=False)
-    people, asked = build_streams(people_dir, landmarks, classes, lists, hold_s, seed=1, only=CHOSEN_ON)
+    people, asked = build_streams(people_dir, landmarks, classes, lists, hold_s, only=CHOSEN_ON)
     print(f"tuning streams: {', '.join(CHOSEN_ON)} spelling words outside the benchmark's lists")
     for setting in settings:
         typed = run_speller(people, classes, letter_model_words(frequencies), correction=setting)
