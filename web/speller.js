@@ -67,8 +67,7 @@ export class Speller {
    * `now` (ms); `probabilities` ({label: probability}, optional) is all the recogniser read, for
    * correcting the word. Returns {progress: 0..1 towards typing the sign held, committed: the label
    * typed this frame or null ('space' where lowering the hand ended a word), corrected: {from, to}
-   * where a word ending was corrected, waiting: the
-   * sign held is not typed until a release, text}.
+   * where a word ending was corrected, waiting: the sign held is not typed until a release, text}.
    */
   update(top, now, probabilities = null) {
     const held = top && top.probability >= this.threshold && special(top.label) !== 'nothing' ? top.label : null;
