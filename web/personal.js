@@ -3,6 +3,8 @@
 // Only the hand's 63 normalised landmark numbers are kept, in this browser's localStorage, per
 // model: never a picture, never sent anywhere.
 
+import { readStored, writeStored } from './storage.js';
+
 export const TAU = 0.1; // squared distance in normalised landmarks (the hand's size is 1)
 export const GAMMA = 4; // how much the user's own hands weigh against the keypoint model's
 export const FLOOR = 1e-3; // what a sign never taught, or a hand far from every taught one, keeps
@@ -32,15 +34,8 @@ const isHands = (hands) => Array.isArray(hands) &&
 export class OwnSigns {
   constructor(model, storage = null) {
     this.key = `signcam.own-signs.${model}`;
-    let stored = null;
-    try {
-      this.storage = storage ?? window.localStorage; // reading it throws where storage is blocked
-      stored = JSON.parse(this.storage.getItem(this.key));
-    } catch {
-      // blocked, or unreadable (edited by hand, or from another version): start again
-    }
-    const object = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
-    this.taught = Object.fromEntries(Object.entries(object).filter(([, hands]) => isHands(hands)));
+    this.storage = storage;
+    this.taught = Object.fromEntries(Object.entries(readStored(this.key, storage)).filter(([, hands]) => isHands(hands)));
   }
 
   /** { sign: number of hands } */
@@ -65,11 +60,7 @@ export class OwnSigns {
   }
 
   save() {
-    try {
-      this.storage.setItem(this.key, JSON.stringify(this.taught));
-    } catch {
-      // storage full or blocked (private mode): taught for this visit only
-    }
+    writeStored(this.key, this.taught, this.storage); // full or blocked: taught for this visit only
   }
 
   probabilities(features, labels) {

@@ -4,6 +4,7 @@
 // next sign asked for is more often one the learner gets wrong (nextSign).
 
 import { differences, mirrored } from './handshape.js';
+import { readStored, writeStored } from './storage.js';
 
 export const RIGHT_MS = 600; // the asked sign read this long without a break: right
 export const WRONG_MS = 1500; // another sign read this long: wrong, and what to change
@@ -73,14 +74,8 @@ export class Progress {
   constructor(model, storage = null) {
     this.key = `signcam.practice.${model}`;
     this.model = model;
-    let stored = null;
-    try {
-      this.storage = storage ?? window.localStorage;
-      stored = JSON.parse(this.storage.getItem(this.key));
-    } catch {
-      // blocked or unreadable storage: start afresh, as OwnSigns does
-    }
-    this.signs = Progress.valid(stored);
+    this.storage = storage;
+    this.signs = Progress.valid(readStored(this.key, storage));
   }
 
   static valid(object) {
@@ -104,11 +99,7 @@ export class Progress {
   }
 
   save() {
-    try {
-      this.storage?.setItem(this.key, JSON.stringify(this.signs));
-    } catch {
-      // full or blocked: this session's results still count
-    }
+    writeStored(this.key, this.signs, this.storage); // full or blocked: this visit's results still count
   }
 
   forget() {

@@ -3,6 +3,7 @@
 // Stored values are checked on the way in, so a stale or hand-edited entry cannot break the page.
 
 import { DEFAULTS } from './speller.js';
+import { readStored, writeStored } from './storage.js';
 
 const KEY = 'signcam.settings';
 // The speller's rule changed on 2026-12-04 (evidence, not a bar held in a row: speller.js); a
@@ -18,12 +19,7 @@ export const KEPT_WORDS = 500; // the most recent kept
 const keptWords = (stored) => (Array.isArray(stored) ? stored.filter((word) => /^[A-Z]{1,40}$/.test(word)).slice(-KEPT_WORDS) : []);
 
 export function loadSettings() {
-  let stored = {};
-  try {
-    stored = JSON.parse(localStorage.getItem(KEY)) ?? {};
-  } catch {
-    // Storage blocked (private mode) or not JSON: use the defaults.
-  }
+  const stored = readStored(KEY); // {} where blocked or unreadable: the defaults
   const current = stored.spellerRule === SPELLER_RULE;
   return {
     spellerRule: SPELLER_RULE,
@@ -38,11 +34,7 @@ export function loadSettings() {
 }
 
 export function saveSettings(settings) {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(settings));
-  } catch {
-    // Not remembered, but everything still works for this visit.
-  }
+  writeStored(KEY, settings);
 }
 
 /**
