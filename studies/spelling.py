@@ -188,7 +188,7 @@ def print_table(result):
 
 
 def tune(settings, people_dir, landmarks, classes, frequencies, hold_s):
-    """Word correction settings (web/words.js CORRECTION, or {"outside": 0}: none) scored on CHOSEN_ON's
+    """Word correction settings (web/words.js CORRECTION's constants; NO_CORRECTION: none) scored on CHOSEN_ON's
     streams of words none of the benchmark's lists holds: a table of each list's numbers."""
     lists = word_lists(frequencies, seed=1, held_out=False)
     people, asked = build_streams(people_dir, landmarks, classes, lists, hold_s, only=CHOSEN_ON)

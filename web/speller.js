@@ -105,11 +105,12 @@ export class Speller {
   /** The word at the end of the text, checked against the dictionary: {from, to} where it changed. */
   #endWord() {
     const dictionary = this.dictionary();
-    const word = /[A-Z]*$/.exec(this.text)[0];
+    const word = wordAtEnd(this.text);
     if (!dictionary || !word || this.kept.has(word)) return null;
     const to = correctWord(word, this.reads.slice(-word.length), dictionary.words, dictionary.table, dictionary.options);
     if (to === word) return null;
-    this.#change(this.text.slice(0, -word.length) + to, [...this.reads.slice(0, -word.length), ...Array(to.length).fill(null)], word);
+    const before = this.text.slice(0, -word.length);
+    this.#change(before + to, this.#sureAfter(before, before + to), word);
     return { from: word, to };
   }
 
@@ -145,7 +146,7 @@ export class Speller {
     const first = this.recentlyTyped.find((typed) => typed.at >= since);
     const during = first && this.text.length > first.before.length && this.text.startsWith(first.before);
     const before = during ? first.before : this.text;
-    this.#change(before + label, [...this.reads.slice(0, before.length), null]);
+    this.#change(before + label, this.#sureAfter(before, before + label));
     this.recentlyTyped = [];
     this.ignoreUntilRelease();
   }
@@ -154,7 +155,7 @@ export class Speller {
    *  a completion picked (completion.js). Undo takes it back. */
   completeWord(word) {
     const before = this.text.replace(/[A-Za-z]*$/, '');
-    this.#change(before + word + ' ', [...this.reads.slice(0, before.length), ...Array(word.length + 1).fill(null)]);
+    this.#change(before + word + ' ', this.#sureAfter(before, before + word + ' '));
     this.ignoreUntilRelease(); // the letter still held is not typed after the word
   }
 
@@ -173,9 +174,14 @@ export class Speller {
       this.kept.add(corrected);
       this.onKeep(corrected);
     }
-    const word = /[A-Z]*$/.exec(this.text)[0];
-    this.reads = [...this.reads.slice(0, this.text.length - word.length), ...Array(word.length).fill(null)];
+    this.reads = this.#sureAfter(this.text.slice(0, this.text.length - wordAtEnd(this.text).length), this.text);
     return true;
+  }
+
+  /** The readings for `text`, which begins with `before`: those of `before` as they were, the rest
+   *  typed for sure (null: never corrected). */
+  #sureAfter(before, text) {
+    return [...this.reads.slice(0, before.length), ...Array(text.length - before.length).fill(null)];
   }
 
   /** Type a sign; `read`: what the recogniser read while it was held. Returns a correction made
@@ -204,6 +210,9 @@ export class Speller {
     return { progress, committed, corrected, waiting: this.untyped, text: this.text };
   }
 }
+
+/** The word being spelled: the letters at the end of the text ('' after a space). */
+const wordAtEnd = (text) => /[A-Z]*$/.exec(text)[0];
 
 /** {label: value} scaled to sum to 1. */
 function normalised(values) {

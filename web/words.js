@@ -56,7 +56,8 @@ export function correctWord(typed, reads, words, table, options = CORRECTION) {
   const listed = (rank) => inside - Math.log(rank + 1) - zipf; // log P(the word of this rank)
   // The letters as typed: a word of the list, or one outside it.
   let asTyped = options.outside + letterModelLogP(table, typed);
-  if (words.includes(typed)) asTyped = logAdd(asTyped, listed(words.indexOf(typed)));
+  const rank = words.indexOf(typed);
+  if (rank >= 0) asTyped = logAdd(asTyped, listed(rank));
   let best = typed, bestScore = asTyped + channel(typed, reads, typed, options);
   words.forEach((word, rank) => {
     if (Math.abs(word.length - typed.length) > 1 || word === typed) return;
