@@ -51,8 +51,9 @@ def test_scores_count_exact_words_edits_and_stray_characters():
 
 
 def test_the_page_offers_words_for_the_letters_typed_and_types_one_with_a_tap(shared_data, site, launch, tmp_path):
-    """Through the fake camera, H then I typed: the completions are the likeliest words starting HI;
-    a tap types the word and a space, the I still held is not typed after it, and Undo takes it back."""
+    """Through the fake camera, H then I typed: the completions are a word the user kept, then the
+    likeliest words starting HI; a tap types the word and a space, the I still held is not typed
+    after it, and Undo takes it back."""
     import json
 
     from conftest import ROOT, camera_frame, frames_read_right, open_page, write_y4m
@@ -67,13 +68,17 @@ def test_the_page_offers_words_for_the_letters_typed_and_types_one_with_a_tap(sh
     camera = write_y4m(tmp_path / "hi.y4m", [grey, grey, frames["H"], frames["I"], frames["I"], frames["I"]],
                        seconds_each=1.5, fps=15)
     page = open_page(launch(camera=str(camera)), site.url + "?model=letters")
+    # A word the user kept from correction earlier (a name) is offered first.
+    page.evaluate("() => localStorage.setItem('signcam.settings', JSON.stringify({keptWords: ['HIROKO']}))")
+    page.reload()
+    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled")
     page.click("[data-testid=start]")
     page.wait_for_function("() => document.querySelector('[data-testid=transcript]').textContent === 'HI'",
                            timeout=120_000)
     page.locator("[data-testid=completion-0]").wait_for()
     offered = page.locator("[data-testid=completions] button").all_text_contents()
     words = json.loads((ROOT / "web" / "language" / "words.json").read_text())["words"]
-    assert offered == [w for w in words if w.startswith("HI") and len(w) > 2][:3]
+    assert offered == ["HIROKO"] + [w for w in words if w.startswith("HI") and len(w) > 2][:2]
     page.click("[data-testid=completion-0]")
     assert page.text_content("[data-testid=transcript]") == offered[0] + " "
     page.wait_for_timeout(1500)  # the I is still shown: it waits for a release

@@ -1,6 +1,7 @@
 // Word completion: as letters are typed, the three likeliest words that start with them (language/
 // words.json: wordfreq's most frequent English words, most frequent first; `make language` builds
-// it), picked with one tap or Enter, so a long word needs only its first letters signed.
+// it), picked with one tap or Enter, so a long word needs only its first letters signed. The words
+// the user kept from correction (their names, their codes: speller.js `kept`) are offered first.
 
 export const SHOWN = 3;
 
@@ -21,13 +22,14 @@ export function partialWord(text) {
   return /[A-Z]*$/.exec(text.toUpperCase())[0];
 }
 
-/** The n likeliest words that start with the word being spelled and are longer than it. */
-export function complete(words, text, n = SHOWN) {
+/** The n likeliest words that start with the word being spelled and are longer than it: the
+ *  user's kept words first (most recently kept first), then the list's. */
+export function complete(words, text, n = SHOWN, kept = []) {
   const start = partialWord(text);
   if (!start || !words) return [];
   const found = [];
-  for (const word of words) {
-    if (word.length > start.length && word.startsWith(start)) found.push(word);
+  for (const word of [...[...kept].reverse(), ...words]) {
+    if (word.length > start.length && word.startsWith(start) && !found.includes(word)) found.push(word);
     if (found.length === n) break;
   }
   return found;
@@ -44,7 +46,7 @@ export function bindCompletions({ list }, speller, onPick) {
   let words = null;
   let shown = '';
   function refresh() {
-    const offered = complete(words, speller.text);
+    const offered = complete(words, speller.text, SHOWN, speller.kept);
     if (offered.join() === shown) return;
     shown = offered.join();
     list.replaceChildren(...offered.map((word, i) => {

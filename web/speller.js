@@ -17,14 +17,15 @@
 //   (words.js correctWord), from what the recogniser read while each was held (update's
 //   `probabilities`), and a likelier word takes their place.
 //   A correction undone keeps the word as typed, and that word is never corrected again (`kept`,
-//   remembered by the page: a name spelled the user's way).
+//   remembered by the page: a name spelled the user's way); letters read unsurely may be corrected
+//   into it, and completion offers it first.
 // - Every change of the text can be undone, Clear included.
 //
 // Chosen on the spelling benchmark (`make spell-bench`, studies/spelling.py) on seven webcam people's
 // streams and scored on eight others never seen: words right 42 % -> 61 % at a letter a second (the
 // rule before: the same top sign at >= 0.75 for 0.8 s in a row).
 
-import { correctWord } from './words.js';
+import { correctWord, withKept } from './words.js';
 
 export const DEFAULTS = Object.freeze({ threshold: 0.3, holdMs: 300 });
 export const FADE = 4; // evidence fades with time constant FADE × holdMs: below probability 1/FADE a sign is never typed
@@ -107,7 +108,8 @@ export class Speller {
     const dictionary = this.dictionary();
     const word = wordAtEnd(this.text);
     if (!dictionary || !word || this.kept.has(word)) return null;
-    const to = correctWord(word, this.reads.slice(-word.length), dictionary.words, dictionary.table, dictionary.options);
+    const words = withKept(dictionary.words, this.kept); // the user's own words are candidates too
+    const to = correctWord(word, this.reads.slice(-word.length), words, dictionary.table, dictionary.options);
     if (to === word) return null;
     const before = this.text.slice(0, -word.length);
     this.#change(before + to, this.#sureAfter(before, before + to), word);

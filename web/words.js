@@ -19,6 +19,19 @@ export const CORRECTION = Object.freeze({
   outside: Math.log(0.5), // log P(a word spelled is not in the list: a name, a code)
 });
 
+// A word the user kept (Undo took its correction back: speller.js) is one of theirs, a name or a
+// code they spell again: correction may also turn letters into it, as likely as the list's 100th word.
+export const KEPT_RANK = 100;
+
+/** The list with the kept words placed at KEPT_RANK (or where the list has them, if higher). */
+export function withKept(words, kept, rank = KEPT_RANK) {
+  if (!kept.size) return words;
+  const above = new Set(words.slice(0, rank));
+  const added = [...kept].filter((word) => !above.has(word));
+  const moved = new Set(added);
+  return [...words.slice(0, rank), ...added, ...words.slice(rank).filter((word) => !moved.has(word))];
+}
+
 /** log P(letters) under the letter model of English (language/en.json), as the page mixes it with
  *  uniform: what a word outside the list (a name, a code) is expected to look like. */
 function letterModelLogP(table, letters) {

@@ -42,3 +42,15 @@ test('a picked completion replaces the word being spelled, can be undone, and th
   assert.ok(speller.undo());
   assert.equal(speller.text, 'HI');
 });
+
+test("the user's kept words are offered first, most recently kept first, each once", () => {
+  const kept = new Set(['KATHRINE', 'KAYLEIGH']);
+  assert.deepEqual(complete(words, 'KA', 3, kept).slice(0, 2), ['KAYLEIGH', 'KATHRINE']);
+  assert.equal(complete(words, 'KA', 3, kept)[2], complete(words, 'KA')[0]); // then the list's
+  assert.deepEqual(complete(words, 'KATH', 3, kept)[0], 'KATHRINE');
+  const listed = complete(words, 'TH')[1]; // a kept word the list has too is not offered twice
+  const offered = complete(words, 'TH', 3, new Set([listed]));
+  assert.equal(offered[0], listed);
+  assert.equal(new Set(offered).size, 3);
+  assert.deepEqual(complete(null, 'KA', 3, kept), []); // no list (the digits model): none
+});

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
-import { correctWord } from '../../web/words.js';
+import { KEPT_RANK, correctWord, withKept } from '../../web/words.js';
 import { Speller, WORD_PAUSE_MS } from '../../web/speller.js';
 
 const read = (file) => JSON.parse(fs.readFileSync(new URL(`../../web/language/${file}`, import.meta.url)));
@@ -93,4 +93,23 @@ test('a space signed ends the word too; without a dictionary nothing changes', (
     spell(speller, ['space'], clock);
     assert.equal(speller.text, expected);
   }
+});
+
+test("a kept word is the user's: letters read unsurely are corrected into it, the list's words stay", () => {
+  const kept = new Set(['KATHRINE']);
+  const mine = withKept(words, kept);
+  assert.equal(mine.indexOf('KATHRINE'), KEPT_RANK);
+  assert.equal(mine.length, words.length + 1);
+  assert.deepEqual(withKept(words, new Set([words[5]])), words); // a word the list ranks higher stays there
+  assert.equal(withKept(words, new Set([words[5000]])).indexOf(words[5000]), KEPT_RANK); // a lower one moves up
+  const unsure = reads('KATHRIME', 0.95, { 6: ['N', 0.35] }); // the N half read as M
+  assert.equal(correctWord('KATHRIME', unsure, words, table), 'KATHERINE'); // without it: the list's spelling
+  assert.equal(correctWord('KATHRIME', unsure, mine, table), 'KATHRINE');
+  assert.equal(correctWord('KATHERINE', reads('KATHERINE'), mine, table), 'KATHERINE');
+  // The speller passes its kept words to correction.
+  const speller = new Speller({ dictionary: () => ({ words, table }), keptWords: [...kept] });
+  const clock = { now: 0 };
+  spell(speller, 'KATHRIME', clock, { 6: { M: 0.6, N: 0.35 } });
+  spell(speller, ['space'], clock);
+  assert.equal(speller.text, 'KATHRINE ');
 });
