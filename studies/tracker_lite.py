@@ -4,21 +4,29 @@ from) and with the lite one, scored by the shipped models (models/letters*.keras
 fuses). The lite model is the speed issue's lever: ~40 -> ~32 ms a frame for the tracker on wasm here.
 
     python -m studies.tracker_lite [--every 4]          # -> runs/tracker-lite/summary.json
+    python -m studies.tracker_lite --retrain runs/landmarks-lite   # -> runs/tracker-lite/retrained.json
 
 The photos: S2 (the multisigner signer no letters model saw, all 1,400) and every --every'th photo of
 the letters test split (people it learnt from). Each photo read twice, as `make eval` reads photos.
-The keypoint model is not retrained on lite landmarks here (that needs every landmark cache made
-again): the cost measured is that of the shipped models fed lite landmarks.
+The cost measured is that of the shipped models fed lite landmarks.
+
+--retrain LITE: the keypoint model trained on lite landmarks instead, as `make train NAME=letters`
+trains it (the shipped split, recipe and extra people), beside one trained the same way on the full
+model's (runs/landmarks) in the same run; each scored on its own kind of landmarks (test split and
+S2). LITE holds the four letter caches made with `training.landmarks --complexity 0` on the same
+photos (`--only` the paths of runs/landmarks' caches). Leave people out on them:
+`python -m studies.people_out --landmarks LITE --out runs/people-lite`.
 """
 import argparse
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from training import evaluate
+from training import evaluate, keypoints
 from training.data import canonical_label
 from training.files import write_json
 from training.landmarks import cache_name, extract_in_hands_venv
@@ -39,11 +47,52 @@ def photo_tree(data_dir, relative_paths, folder):
     return paths
 
 
+# The shipped keypoint recipe (Makefile KEYPOINT_ARGS_letters, EXTRA_PHOTOS_letters).
+KEYPOINT_ARGS = ["--person-balance", "0.5", "--fusion-image-weight", "0.45", "--no-hand-bar", "0.5",
+                 "--extra-landmarks", "asl-alphabet-64-train", "asl-letters-webcams"]
+DATASETS = ["asl-letters", "asl-letters-multisigner"]  # the image model's --data (the split's parts)
+
+
+def shipped_run(folder, landmarks, data_dir):
+    """A run folder for training.keypoints with the shipped image model and split: train = every
+    photo of the landmark caches in no other part (the image model's own train list is not shipped)."""
+    split = json.loads((ROOT / "models" / "letters.split.json").read_text())
+    table = keypoints.load_landmarks(landmarks, DATASETS)
+    elsewhere = set(split["val"]) | set(split["test"]) | set(split["held_out"])
+    split.update(data=[str(Path(data_dir) / d) for d in DATASETS], data_root=str(data_dir), held_out_signer="S2",
+                 train=[path for path in table if path not in elsewhere])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "split.json").write_text(json.dumps(split))
+    if not (folder / "model.keras").exists():
+        (folder / "model.keras").symlink_to(ROOT / "models" / "letters.keras")
+
+
+def retrain(lite, data_dir, runs=ROOT / "runs" / "tracker-lite"):
+    """Keypoint models trained and scored on full and on lite landmarks: {kind: scores}."""
+    summary = {}
+    for kind, landmarks in (("full (complexity 1)", ROOT / "runs" / "landmarks"), ("lite (complexity 0)", Path(lite))):
+        run = runs / kind.split()[0]
+        shipped_run(run / "letters", landmarks, data_dir)
+        if kind.startswith("lite") and (runs / "full" / "letters" / "test_twins.json").is_file():
+            shutil.copyfile(runs / "full" / "letters" / "test_twins.json", run / "letters" / "test_twins.json")
+        keypoints.main(["--name", "letters", "--runs", str(run), "--landmarks", str(landmarks), *KEYPOINT_ARGS])
+        report = json.loads((run / "letters" / "keypoints.json").read_text())
+        summary[kind] = {"test": report["test"], "test_without_near_twins": report["test_without_near_twins"],
+                         "S2": {k: report["held_out"][k] for k in ("n", "hands_found", "keypoints", "image", "fused")}}
+        print(kind, json.dumps(summary[kind]), flush=True)
+    write_json(runs / "retrained.json", summary)
+    return summary
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--every", type=int, default=4, help="every Nth photo of the test split")
     p.add_argument("--data", type=Path, default=Path(os.environ.get("SIGNCAM_DATA", ROOT.parent / "shared" / "data")))
+    p.add_argument("--retrain", metavar="LITE", help="train keypoint models on lite landmarks (folder of caches)")
     args = p.parse_args(argv)
+    if args.retrain:
+        retrain(args.retrain, args.data)
+        return
     recogniser = evaluate.Recogniser(ROOT / "web" / "model" / "letters")
     split = json.loads(recogniser.split_json.read_text())
     parts = {"S2 (never seen)": split["held_out"], "test split (people it learnt from)": split["test"][::args.every]}
