@@ -94,7 +94,8 @@ convert: venv
 	$(PY) -m training.export --name $(NAME) $(if $(NEW_PEOPLE),--new-people $(NEW_PEOPLE))
 
 # The letter model of English the page spells with (web/language/en.json) and the completion list
-# (words.json), from wordfreq's word counts. How much it helps: studies/english.py.
+# (words.json), from wordfreq's word counts, and the census's names (names.json) that completion and
+# word correction know too. How much the letter model helps: studies/english.py.
 language: venv
 	$(call pip_install,$(PY),requirements-language.txt)
 	$(PY) -m training.language

@@ -5,8 +5,8 @@
 //   node bench/spell.mjs STREAMS.json > TYPED.json
 //
 // STREAMS.json (studies/spelling.py writes it): {labels, frame_ms, english (a table's path, true or
-//   false: the letter model, and with it word correction against web/language/words.json),
-//   correction? (words.js CORRECTION's constants), threshold?, hold_ms?,
+//   false: the letter model, and with it word correction against web/language/words.json and names.json),
+//   correction? (words.js CORRECTION's constants), threshold?, hold_ms?, unlisted? (names left out of names.json),
 //   people: {PERSON: {probabilities: [[p per label] per photo], streams: [[photo index or -1] per frame]}}};
 // -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
 // Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its letters last changed; with
@@ -23,8 +23,11 @@ const input = JSON.parse(fs.readFileSync(process.argv[2]));
 const tableFile = input.english === true ? new URL('../web/language/en.json', import.meta.url) : input.english;
 const table = input.english ? JSON.parse(fs.readFileSync(tableFile)) : null;
 const { labels, frame_ms: frameMs } = input;
-const words = JSON.parse(fs.readFileSync(new URL('../web/language/words.json', import.meta.url))).words;
-const dictionary = table ? { words, table, options: input.correction ?? undefined } : null;
+const languageFile = (file, key) => JSON.parse(fs.readFileSync(new URL(`../web/language/${file}`, import.meta.url)))[key];
+const words = languageFile('words.json', 'words');
+const unlisted = new Set(input.unlisted ?? []); // names to spell as if the list lacked them
+const names = languageFile('names.json', 'names').filter((name) => !unlisted.has(name));
+const dictionary = table ? { words, table, options: input.correction ?? undefined, names } : null;
 const nothing = { label: 'nothing', probability: 1 };
 
 function top(probabilities) {
@@ -53,12 +56,12 @@ for (const [person, { probabilities, streams }] of Object.entries(input.people))
     return { text: speller.text, last_ms: last };
   });
 }
-// Word completion (web/completion.js with web/language/words.json): of each list's letters, the share
+// Word completion (web/completion.js with web/language/words.json and names.json): of each list's letters, the share
 // a user need not sign, picking the word once it is offered.
 if (input.completion) {
   out._completion = Object.fromEntries(Object.entries(input.completion).map(([name, list]) => {
     const letters = list.reduce((sum, word) => sum + word.length, 0);
-    const signed = list.reduce((sum, word) => sum + lettersToSign(words, word), 0);
+    const signed = list.reduce((sum, word) => sum + lettersToSign(words, word, undefined, names), 0);
     return [name, 1 - signed / letters];
   }));
 }

@@ -28,13 +28,8 @@ def held_out(word):
 
 def census_names(n=1000):
     """The n most common US first names (male, female) and surnames (1990 census, the `names` package)."""
-    try:
-        import names
-    except ImportError:
-        sys.exit("error: the evaluation spells census names: `make language` installs `names`")
-    folder = Path(names.__file__).parent
-    return [line.split()[0] for f in ("dist.male.first", "dist.female.first", "dist.all.last")
-            for line in (folder / f).read_text().splitlines()[:n]]
+    return [name for file in ("dist.male.first", "dist.female.first", "dist.all.last")
+            for name, _ in language.census(file)[:n]]
 
 
 def spell(words, probabilities, y, classes, table, rng, weight=language.WEIGHT, uniform_share=language.UNIFORM_SHARE):

@@ -21,7 +21,9 @@ other words (the four fifths of the words the benchmark's lists are not drawn fr
 
 Word lists (none used to tune anything): the 500 commonest English words and 200 common names of
 the letter model's held-out fifth (studies/english.py held_out), 200 random letter strings of 2–6
-letters. The letter model of English is built as `make language` builds web/language/en.json, but
+letters. The page's word list has the common words and its names list (web/language/names.json)
+the names, as it has most names people spell; the names are also spelled with them taken out of it
+(names_the_list_lacks: a rarer name, another country's). The letter model of English is built as `make language` builds web/language/en.json, but
 from the other four fifths of the words only. Each person spells the words made of letters they signed. Reports per list: words exactly
 right, character error rate (edit distance / length), seconds per character (when the last letter
 of a word spelled right was typed, over its length), characters typed in 60 s of empty scene
@@ -55,7 +57,7 @@ LISTS = {"common words": 500, "names": 200, "random strings": 200}
 # headline is the others, never used to choose anything.
 CHOSEN_ON = [f"w{i:02d}" for i in range(1, 8)]
 HEADLINE = Path(__file__).resolve().parent.parent / "bench" / "spelling.json"
-NO_CORRECTION = {"floor": 1, "extra": 0, "missing": 0, "outside": 0}  # every word outside the list: none corrected
+NO_CORRECTION = {"floor": 1, "extra": 0, "missing": 0, "outside": 0, "names": 0}  # every word outside the lists: none corrected
 
 
 def word_lists(frequencies, seed=0, held_out=True):
@@ -180,21 +182,25 @@ def score(asked, typed, lists):
 def print_table(result):
     print("| list | words | exactly right | character error rate | s per character |")
     print("| --- | --- | --- | --- | --- |")
-    for name, r in result["lists"].items():
+    rows = {**result["lists"], **({"names the list lacks": result["names_the_list_lacks"]}
+                                   if "names_the_list_lacks" in result else {})}
+    for name, r in rows.items():
         print(f"| {name} | {r['words']} | {r['exactly_right']:.1%} | {r['character_error_rate']:.1%} | "
               f"{r['seconds_per_character']:.2f} |")
     print("stray characters in 60 s of empty scene:", result["stray_characters_in_60_s_empty"])
     print("exactly right per person:", {p: f"{v:.0%}" for p, v in result["per_person_exactly_right"].items()})
 
 
-def tune(settings, people_dir, landmarks, classes, frequencies, hold_s):
+def tune(settings, people_dir, landmarks, classes, frequencies, hold_s, names_unlisted=False):
     """Word correction settings (web/words.js CORRECTION's constants; NO_CORRECTION: none) scored on CHOSEN_ON's
-    streams of words none of the benchmark's lists holds: a table of each list's numbers."""
+    streams of words none of the benchmark's lists holds: a table of each list's numbers. names_unlisted:
+    those names left out of the names list, as names it lacks."""
     lists = word_lists(frequencies, seed=1, held_out=False)
     people, asked = build_streams(people_dir, landmarks, classes, lists, hold_s, only=CHOSEN_ON)
     print(f"tuning streams: {', '.join(CHOSEN_ON)} spelling words outside the benchmark's lists")
     for setting in settings:
-        typed = run_speller(people, classes, letter_model_words(frequencies), correction=setting)
+        typed = run_speller(people, classes, letter_model_words(frequencies), correction=setting,
+                            unlisted=lists["names"] if names_unlisted else [])
         result = score(asked, typed, lists)["lists"]
         print(json.dumps(setting), " | ".join(f"{name}: {r['exactly_right']:.1%} right, CER {r['character_error_rate']:.1%}"
                                               for name, r in result.items()), flush=True)
@@ -219,13 +225,16 @@ def main(argv=None):
     p.add_argument("--correction", default="on",
                    help="word correction: on (web/words.js CORRECTION), off, or its constants as JSON")
     p.add_argument("--tune", nargs="+", metavar="JSON", help="score these correction settings on the tuning streams")
+    p.add_argument("--names-unlisted", action="store_true",
+                   help="--tune with the names list (web/language/names.json) lacking the tuning streams' names")
     p.add_argument("--out", default="runs/spelling")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     classes = json.loads(people_out.RUN_SPLIT.read_text())["classes"]
     frequencies = language.english_words()
     if args.tune:
-        return tune([json.loads(t) for t in args.tune], args.people, args.landmarks, classes, frequencies, args.hold_s)
+        return tune([json.loads(t) for t in args.tune], args.people, args.landmarks, classes, frequencies, args.hold_s,
+                    args.names_unlisted)
     lists = word_lists(frequencies, args.seed)
     people, asked = build_streams(args.people, args.landmarks, classes, lists, args.hold_s, args.seed, args.only)
     correction = {"on": None, "off": NO_CORRECTION}[args.correction] if args.correction in ("on", "off") \
@@ -236,6 +245,9 @@ def main(argv=None):
     completion = typed.pop("_completion")
     scored = {person: words for person, words in asked.items() if person not in CHOSEN_ON}
     result = score(scored, typed, lists)
+    # The same names again, as if the page's names list lacked them (a rarer name, another country's).
+    typed_unlisted = run_speller(people, classes, english, unlisted=lists["names"], **options)
+    result["names_the_list_lacks"] = score(scored, typed_unlisted, lists)["lists"]["names"]
     summary = {"how": __doc__.strip().splitlines()[0], "people": sorted(scored), "hold_s": args.hold_s,
                "frame_ms": FRAME_MS, "english": args.english, **options, **result,
                "with_the_people_it_was_chosen_on": score(asked, typed, lists),
@@ -244,7 +256,7 @@ def main(argv=None):
         ["node", "bench/motion.mjs"], capture_output=True, text=True, check=True).stdout)
     write_json(Path(args.out) / "summary.json", summary)
     if argv_defaults(p, args):  # the page as shipped: the README's table (tests/test_docs.py)
-        write_json(HEADLINE, {key: summary[key] for key in ("how", "people", "hold_s", "lists",
+        write_json(HEADLINE, {key: summary[key] for key in ("how", "people", "hold_s", "lists", "names_the_list_lacks",
                    "stray_characters_in_60_s_empty", "letters_not_signed_with_completion", "j_and_z_on_synthetic_strokes")})
     print(f"people never used to choose anything ({', '.join(sorted(scored))}):")
     print_table(result)

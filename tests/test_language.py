@@ -154,3 +154,14 @@ def test_without_the_letter_model_the_page_spells_as_before_and_says_so(site, la
     assert page.get_by_test_id("english").is_disabled()
     assert "not installed on this site" in page.text_content(".settings")
     assert not page.evaluate("document.querySelector('[data-testid=status]').classList.contains('error')")
+
+
+def test_the_names_list_holds_census_names_commonest_first():
+    """web/language/names.json (training.language.name_list): what word correction and completion
+    know of names: letters only, each once, the most people's first."""
+    document = json.loads((ROOT / "web" / "language" / "names.json").read_text())
+    names = document["names"]
+    assert names[:4] == ["JAMES", "JOHN", "ROBERT", "MICHAEL"] and "census" in document["source"]
+    assert all(name.isascii() and name.isalpha() and name.isupper() for name in names)
+    assert len(set(names)) == len(names) > 9000
+    assert names.index("MARY") < names.index("KATHRINE") < names.index("ALLYN")  # common, rarer, rarest

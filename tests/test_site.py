@@ -43,7 +43,7 @@ def pages(built_site, tmp_path):
 def test_make_site_builds_the_page_vendor_files_and_models_with_a_versioned_offline_list(built_site):
     for path in ["index.html", "app.js", "speller.js", "sw.js", "manifest.webmanifest",
                  "vendor/tf.min.js", "vendor/tfjs-backend-wasm-simd.wasm", "model/digits/model.json",
-                 "language/en.json"]:
+                 "language/en.json", "language/names.json"]:
         assert (built_site / path).is_file(), f"make site left out {path}"
     assert not list(built_site.rglob(".*")), "hidden files (e.g. vendor/.copied) are not for the site"
     worker = (built_site / "sw.js").read_text()

@@ -51,9 +51,9 @@ def test_scores_count_exact_words_edits_and_stray_characters():
 
 
 def test_the_page_offers_words_for_the_letters_typed_and_types_one_with_a_tap(shared_data, site, launch, tmp_path):
-    """Through the fake camera, H then I typed: the completions are a word the user kept, then the
-    likeliest words starting HI; a tap types the word and a space, the I still held is not typed
-    after it, and Undo takes it back."""
+    """Through the fake camera, A then Y typed: the completions are a word the user kept, then the
+    words starting AY (one), then names (language/names.json); a tap types the word and a space,
+    the Y still held is not typed after it, and Undo takes it back."""
     import json
 
     from conftest import ROOT, camera_frame, frames_read_right, open_page, write_y4m
@@ -62,27 +62,29 @@ def test_the_page_offers_words_for_the_letters_typed_and_types_one_with_a_tap(sh
     held_out = json.loads((ROOT / "models" / "letters.split.json").read_text())
     paths = [shared_data / p for p in held_out["test"] if p.startswith("asl-letters/")]
     candidates = {label: [camera_frame(data.load_image(p)) for p in paths if data.canonical_label(p.parent.name) == label][:8]
-                  for label in ("H", "I")}
+                  for label in ("A", "Y")}
     frames = frames_read_right("letters", candidates, tmp_path / "candidates")
     grey = np.full((480, 640, 3), 128, np.uint8)
-    camera = write_y4m(tmp_path / "hi.y4m", [grey, grey, frames["H"], frames["I"], frames["I"], frames["I"]],
+    camera = write_y4m(tmp_path / "ay.y4m", [grey, grey, frames["A"], frames["Y"], frames["Y"], frames["Y"]],
                        seconds_each=1.5, fps=15)
     page = open_page(launch(camera=str(camera)), site.url + "?model=letters")
     # A word the user kept from correction earlier (a name) is offered first.
-    page.evaluate("() => localStorage.setItem('signcam.settings', JSON.stringify({keptWords: ['HIROKO']}))")
+    page.evaluate("() => localStorage.setItem('signcam.settings', JSON.stringify({keptWords: ['AYLIN']}))")
     page.reload()
     page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled")
     page.click("[data-testid=start]")
-    page.wait_for_function("() => document.querySelector('[data-testid=transcript]').textContent === 'HI'",
+    page.wait_for_function("() => document.querySelector('[data-testid=transcript]').textContent === 'AY'",
                            timeout=120_000)
-    page.locator("[data-testid=completion-0]").wait_for()
+    page.locator("[data-testid=completion-2]").wait_for()
     offered = page.locator("[data-testid=completions] button").all_text_contents()
-    words = json.loads((ROOT / "web" / "language" / "words.json").read_text())["words"]
-    assert offered == ["HIROKO"] + [w for w in words if w.startswith("HI") and len(w) > 2][:2]
-    page.click("[data-testid=completion-0]")
-    assert page.text_content("[data-testid=transcript]") == offered[0] + " "
-    page.wait_for_timeout(1500)  # the I is still shown: it waits for a release
-    assert page.text_content("[data-testid=transcript]") == offered[0] + " "
+    language = ROOT / "web" / "language"
+    words = [w for w in json.loads((language / "words.json").read_text())["words"] if w.startswith("AY") and len(w) > 2]
+    names = [n for n in json.loads((language / "names.json").read_text())["names"] if n.startswith("AY") and n not in words]
+    assert len(words) == 1 and offered == ["AYLIN", words[0], names[0]]
+    page.click("[data-testid=completion-2]")
+    assert page.text_content("[data-testid=transcript]") == offered[2] + " "
+    page.wait_for_timeout(1500)  # the Y is still shown: it waits for a release
+    assert page.text_content("[data-testid=transcript]") == offered[2] + " "
     page.click("[data-testid=start]")  # Stop
     page.click("[data-testid=undo]")
-    assert page.text_content("[data-testid=transcript]") == "HI"
+    assert page.text_content("[data-testid=transcript]") == "AY"

@@ -1,6 +1,7 @@
 """A letter model of English for the speller: which letter is likely next, given the two before it.
 
-    python -m training.language        # builds web/language/en.json and words.json from wordfreq
+    python -m training.language        # builds web/language/en.json and words.json from wordfreq,
+                                       # and names.json from the US census's names
 
 (How much it helps, on photos of people never seen: studies/english.py.)
 
@@ -35,6 +36,11 @@ OUT = Path("web/language/en.json")
 WORDS = 60000
 COMPLETIONS = Path("web/language/words.json")
 COMPLETION_WORDS = 10000
+# Fingerspelling is most often a name. The names word correction and completion know (web/words.js):
+# every first name of the 1990 US census (1,219 men's, 4,275 women's) and its SURNAMES commonest
+# surnames (of 88,799), the likeliest first: people's share of each (a first name's halved, one sex's).
+NAMES = Path("web/language/names.json")
+SURNAMES = 5000
 # Words better_profanity flags that name people, health, history or everyday things: offered as
 # completions like any other. The rest of what it flags (slurs, swearing) is never offered; it can
 # still be spelled letter by letter.
@@ -129,6 +135,36 @@ def completion_words(frequencies, n=COMPLETION_WORDS):
     return [w for w in words if w in NOT_OFFENSIVE or not profanity.contains_profanity(w.lower())][:n]
 
 
+def census(file):
+    """[(NAME, percent of the people the census counted)] of one of the `names` package's lists:
+    dist.male.first, dist.female.first, dist.all.last (the 1990 US census; public domain)."""
+    try:
+        import names
+    except ImportError:
+        sys.exit("error: the names list is built from the `names` package: `make language` installs it")
+    lines = (Path(names.__file__).parent / file).read_text().splitlines()
+    return [(line.split()[0], float(line.split()[1])) for line in lines]
+
+
+def name_list(surnames=SURNAMES):
+    """Census names of letters only, the most people's first (see NAMES)."""
+    share = {}
+    for file, weight, n in (("dist.male.first", 0.5, None), ("dist.female.first", 0.5, None), ("dist.all.last", 1, surnames)):
+        for name, percent in census(file)[:n]:
+            if name.isascii() and name.isalpha():
+                share[name] = share.get(name, 0) + weight * percent
+    return sorted(share, key=lambda name: -share[name])
+
+
+def write_names(names, out):
+    write_json(out, {"what": "names for word correction and completion, the commonest first",
+                     "source": f"the 1990 US census (the `names` package): every first name and the "
+                               f"{SURNAMES:,} commonest surnames, by the share of people who have each",
+                     "licence": "public domain (US Census Bureau)", "names": names},
+               indent=None, separators=(",", ":"))
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} kB, {len(names):,} names)")
+
+
 def write_completions(words, out, source):
     write_json(out, {"what": "words to offer as completions, the most frequent first", "source": source,
                      "licence": "CC-BY-SA 4.0 (wordfreq's data, by Robyn Speer)", "words": words},
@@ -147,6 +183,7 @@ def main(argv=None):
     write_completions(completion_words(frequencies), args.out.parent / COMPLETIONS.name,
                       f"wordfreq: the {COMPLETION_WORDS:,} most frequent English words of two letters or more, "
                       "without slurs and swearing (better_profanity)")
+    write_names(name_list(), args.out.parent / NAMES.name)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ const transcript = bindTranscript({
   onRender: () => completions.refresh(),
 }, speller);
 let completionWords = null; // language/words.json, offered only for a model that reads letters
+let completionNames = null; // language/names.json: offered after the words, and corrected to
 const motion = new MotionReader(); // J and Z drawn in the air (Letters, with the hand's shape on)
 const teaching = bindTeaching({
   sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
@@ -333,7 +334,7 @@ async function useModel(name) {
     }));
   }
   window.signcam = { classifier, recogniser, backend: tf.getBackend(), model: name, spellingPrior, recentFrames };
-  completions.setWords(loaded.labels.includes('A') ? completionWords : null);
+  completions.setWords(loaded.labels.includes('A') ? completionWords : null, completionNames);
   teaching.cancel();
   practice.cancel();
   return true;
@@ -395,10 +396,10 @@ function spellingPrior(text = speller.text) {
   if (!language || !englishOn() || !recogniser.labels.includes('A')) return null;
   return letterPrior(language, text, recogniser.labels);
 }
-// ...and the words a word that ends is corrected to (words.js), under the same switch.
+// ...and the words and names a word that ends is corrected to (words.js), under the same switch.
 function spellingDictionary() {
   if (!language || !completionWords || !englishOn() || !recogniser.labels.includes('A')) return null;
-  return { words: completionWords, table: language };
+  return { words: completionWords, table: language, names: completionNames };
 }
 
 // Hand landmarks: on unless turned off in the settings (remembered) or with ?landmarks=off.
@@ -420,7 +421,8 @@ async function main() {
   ui.landmarks.addEventListener('change', toggleLandmarks);
   ui.english.checked = englishOn();
   ui.english.addEventListener('change', () => { settings.english = ui.english.checked; saveSettings(settings); });
-  const wordsLoaded = loadWords().then((words) => { completionWords = words; });
+  const wordsLoaded = Promise.all([loadWords(), loadWords('language/names.json', 'names')])
+    .then(([words, names]) => { [completionWords, completionNames] = [words, names]; });
   const languageLoaded = loadLanguage().then((table) => {
     language = table;
     if (!table) { // spelling goes on without it; the setting says why it does nothing
@@ -433,7 +435,7 @@ async function main() {
   ui.switchCamera.addEventListener('click', switchCamera);
   bindUpload({ input: $('upload'), dropZone: $('drop-zone') }, readPhoto, (message) => showStatus(message, true));
   ui.backend.textContent = await chooseBackend();
-  await wordsLoaded; // ~95 kB; the page works without it (no completions)
+  await wordsLoaded; // ~180 kB; the page works without them (no completions, no correction)
   recoverFromContextLoss();
   const installed = await offerModes();
   // A remembered or default mode whose model is not there falls back to one that is; one asked for in the URL does not.

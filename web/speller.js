@@ -39,8 +39,9 @@ const SPECIAL = { space: 'space', del: 'del', delete: 'del', nothing: 'nothing' 
 const special = (label) => SPECIAL[String(label).toLowerCase()] ?? null;
 
 export class Speller {
-  /** dictionary: () => {words, table, options?} (language/words.json's list, the letter model of
-   *  English, words.js CORRECTION) or null: what a word that ends is checked against; none, no correction.
+  /** dictionary: () => {words, table, options?, names?} (language/words.json's list, the letter model
+   *  of English, words.js CORRECTION, language/names.json's list) or null: what a word that ends is
+   *  checked against; none, no correction.
    *  keptWords: words never to correct; onKeep(word): a correction was undone, keeping `word`. */
   constructor({ threshold = DEFAULTS.threshold, holdMs = DEFAULTS.holdMs, dictionary = () => null,
     keptWords = [], onKeep = () => {} } = {}) {
@@ -109,7 +110,7 @@ export class Speller {
     const word = wordAtEnd(this.text);
     if (!dictionary || !word || this.kept.has(word)) return null;
     const words = withKept(dictionary.words, this.kept); // the user's own words are candidates too
-    const to = correctWord(word, this.reads.slice(-word.length), words, dictionary.table, dictionary.options);
+    const to = correctWord(word, this.reads.slice(-word.length), words, dictionary.table, dictionary.options, dictionary.names);
     if (to === word) return null;
     const before = this.text.slice(0, -word.length);
     this.#change(before + to, this.#sureAfter(before, before + to), word);

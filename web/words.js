@@ -1,10 +1,11 @@
 // Word correction: when a word ends (a space signed, or the hand lowered a moment), its letters are
-// weighed against the words of language/words.json, and a word that explains the recogniser's
-// readings better than the letters typed takes their place (Undo takes it back). A noisy channel:
+// weighed against the words of language/words.json and the names of language/names.json, and a word
+// that explains the recogniser's readings better than the letters typed takes their place (Undo
+// takes it back). A noisy channel:
 //   a word's score = log P(word) + Σ log P(each letter typed's readings | the word's letter there)
 //                    + a penalty per letter typed that is not in the word, and per letter of the word never typed
-//   P(word) = INSIDE × Zipf(its rank in words.json)   or, for the letters as typed,
-//             OUTSIDE × the letter model of English's P(these letters) (a name, a code: most are not words)
+//   P(word) = INSIDE × Zipf(its rank in words.json) + OUTSIDE × NAMES × Zipf(its rank in names.json)
+//   or, for letters in neither list, OUTSIDE × (1 − NAMES) × the letter model of English's P(letters)
 // so EXMECT becomes EXPECT when the M was read as P a fifth of the time, but a name read surely stays.
 // Pure logic, no DOM: the speller (speller.js) calls it; tests/js/words.test.js, bench/spell.mjs.
 //
@@ -16,7 +17,8 @@ export const CORRECTION = Object.freeze({
   floor: 0.0003, // a reading's probability counts as at least this (a letter never read at all)
   extra: -9, // log P(a letter typed that the word does not have), before how unsure it was read: rare
   missing: -4, // log P(a letter of the word never typed: held too briefly, or read as the next one)
-  outside: Math.log(0.5), // log P(a word spelled is not in the list: a name, a code)
+  outside: Math.log(0.5), // log P(a word spelled is not in the word list: a name, a code)
+  names: 0.5, // of those, the share that are names of the names list (the rest: the letter model's)
 });
 
 // A word the user kept (Undo took its correction back: speller.js) is one of theirs, a name or a
@@ -60,23 +62,34 @@ function channel(typed, reads, word, { floor, extra, missing }) {
 
 /** The word letters typed most likely were: `typed` (A–Z), `reads` one {label: probability} per
  *  letter (what the recogniser read while it was held; null: typed for sure, e.g. a completion),
- *  `words` language/words.json's list (most frequent first), `table` the letter model of English.
- *  Returns `typed` itself unless a word of the list explains the readings better. */
-export function correctWord(typed, reads, words, table, options = CORRECTION) {
+ *  `words` language/words.json's list (most frequent first), `table` the letter model of English,
+ *  `names` language/names.json's (commonest first) or null. Returns `typed` itself unless a word or
+ *  name of the lists explains the readings better. */
+export function correctWord(typed, reads, words, table, options = CORRECTION, names = null) {
   if (!typed || !words || !table || !/^[A-Z]+$/.test(typed) || reads.every((read) => !read)) return typed;
-  const zipf = Math.log(Math.log(words.length) + 0.5772); // Σ 1/rank: Zipf's normaliser
-  const inside = Math.log(1 - Math.exp(options.outside));
-  const listed = (rank) => inside - Math.log(rank + 1) - zipf; // log P(the word of this rank)
-  // The letters as typed: a word of the list, or one outside it.
-  let asTyped = options.outside + letterModelLogP(table, typed);
-  const rank = words.indexOf(typed);
-  if (rank >= 0) asTyped = logAdd(asTyped, listed(rank));
+  // log P(each word of the lists within a letter of the length): the list's share, Zipf on its rank.
+  const lists = [[words, Math.log(1 - Math.exp(options.outside))]];
+  let other = options.outside; // log P(letters in no list: a code, a rare name): the letter model's
+  if (names?.length && options.names) {
+    lists.push([names, options.outside + Math.log(options.names)]);
+    other += Math.log(1 - options.names);
+  }
+  const prior = new Map();
+  for (const [list, share] of lists) {
+    const zipf = Math.log(Math.log(list.length) + 0.5772); // Σ 1/rank: Zipf's normaliser
+    list.forEach((word, rank) => {
+      if (Math.abs(word.length - typed.length) > 1) return;
+      const logP = share - Math.log(rank + 1) - zipf;
+      prior.set(word, prior.has(word) ? logAdd(prior.get(word), logP) : logP);
+    });
+  }
+  const asTyped = logAdd(other + letterModelLogP(table, typed), prior.get(typed) ?? -Infinity);
   let best = typed, bestScore = asTyped + channel(typed, reads, typed, options);
-  words.forEach((word, rank) => {
-    if (Math.abs(word.length - typed.length) > 1 || word === typed) return;
-    const score = listed(rank) + channel(typed, reads, word, options);
+  for (const [word, logP] of prior) {
+    if (word === typed) continue;
+    const score = logP + channel(typed, reads, word, options);
     if (score > bestScore) [best, bestScore] = [word, score];
-  });
+  }
   return best;
 }
 

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import { complete, lettersToSign, partialWord } from '../../web/completion.js';
 import { Speller } from '../../web/speller.js';
 
-const { words } = JSON.parse(fs.readFileSync(new URL('../../web/language/words.json', import.meta.url)));
+const read = (file) => JSON.parse(fs.readFileSync(new URL(`../../web/language/${file}`, import.meta.url)));
+const { words } = read('words.json');
+const { names } = read('names.json');
 
 test('the three likeliest longer words that start with the word being spelled, most frequent first', () => {
   assert.equal(partialWord('HELLO WOR'), 'WOR');
@@ -53,4 +55,15 @@ test("the user's kept words are offered first, most recently kept first, each on
   assert.equal(offered[0], listed);
   assert.equal(new Set(offered).size, 3);
   assert.deepEqual(complete(null, 'KA', 3, kept), []); // no list (the digits model): none
+});
+
+test('names fill the completions the words leave, and save a name most of its letters', () => {
+  const fromWords = complete(words, 'KATHL');
+  assert.ok(fromWords.length < 3);
+  const offered = complete(words, 'KATHL', 3, [], names);
+  assert.deepEqual(offered.slice(0, fromWords.length), fromWords);
+  assert.equal(offered.length, 3);
+  assert.ok(offered.slice(fromWords.length).every((name) => names.includes(name) && name.startsWith('KATHL')));
+  assert.equal(lettersToSign(words, 'KATHLYN'), 7);
+  assert.ok(lettersToSign(words, 'KATHLYN', 3, names) <= 5);
 });

@@ -4,11 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
-import { KEPT_RANK, correctWord, withKept } from '../../web/words.js';
+import { CORRECTION, KEPT_RANK, correctWord, withKept } from '../../web/words.js';
 import { Speller, WORD_PAUSE_MS } from '../../web/speller.js';
 
 const read = (file) => JSON.parse(fs.readFileSync(new URL(`../../web/language/${file}`, import.meta.url)));
 const { words } = read('words.json');
+const { names } = read('names.json');
 const table = read('en.json');
 
 /** What the recogniser read for each letter: `sure` for the letter typed, the rest on `other` where given. */
@@ -24,7 +25,7 @@ test('a letter read unsurely gives way to the word it makes', () => {
 });
 
 // (Not a name one letter short of a word of the list, read surely: KATHRINE becomes KATHERINE, as a
-// word with a letter dropped must; docs/experiments.md, Word correction.)
+// word with a letter dropped must, unless the names list has it: the last test.)
 test('letters read surely stay as typed: names, codes, other spellings', () => {
   for (const typed of ['SHARRON', 'NICHOLE', 'ALFREDA', 'XQV', 'QWERTY', 'WORLD', 'THE']) {
     assert.equal(correctWord(typed, reads(typed, 0.99), words, table), typed, typed);
@@ -112,4 +113,21 @@ test("a kept word is the user's: letters read unsurely are corrected into it, th
   spell(speller, 'KATHRIME', clock, { 6: { M: 0.6, N: 0.35 } });
   spell(speller, ['space'], clock);
   assert.equal(speller.text, 'KATHRINE ');
+});
+
+test('the names list: a census name read surely stays, one read unsurely becomes it, a code stays', () => {
+  assert.equal(correctWord('KATHRINE', reads('KATHRINE'), words, table), 'KATHERINE'); // the word list alone
+  assert.equal(correctWord('KATHRINE', reads('KATHRINE'), words, table, CORRECTION, names), 'KATHRINE');
+  assert.equal(correctWord('BRADLY', reads('BRADLY'), words, table, CORRECTION, names), 'BRADLY');
+  const unsure = reads('KATHRIME', 0.95, { 6: ['N', 0.35] });
+  assert.equal(correctWord('KATHRIME', unsure, words, table, CORRECTION, names), 'KATHRINE');
+  assert.equal(correctWord('EXMECT', reads('EXMECT', 0.95, { 2: ['P', 0.3] }), words, table, CORRECTION, names), 'EXPECT');
+  assert.equal(correctWord('QXB', reads('QXB'), words, table, CORRECTION, names), 'QXB');
+  assert.equal(correctWord('KATHRINE', reads('KATHRINE'), words, table, { ...CORRECTION, names: 0 }, names), 'KATHERINE');
+  // The speller passes the dictionary's names on.
+  const speller = new Speller({ dictionary: () => ({ words, table, names }) });
+  const clock = { now: 0 };
+  spell(speller, 'BRADLY', clock);
+  spell(speller, ['space'], clock);
+  assert.equal(speller.text, 'BRADLY ');
 });
