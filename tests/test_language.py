@@ -156,6 +156,20 @@ def test_without_the_letter_model_the_page_spells_as_before_and_says_so(site, la
     assert not page.evaluate("document.querySelector('[data-testid=status]').classList.contains('error')")
 
 
+def test_without_the_word_and_name_lists_the_page_still_spells(site, launch):
+    """A site without language/words.json and names.json (a partial deploy): the page still loads
+    with no error and the letter model stays on; it spells without completion and correction."""
+    context = launch().new_context()
+    for name in ("words", "names"):
+        context.route(f"**/language/{name}.json", lambda route: route.fulfill(status=404, body="not found"))
+    page = context.new_page()
+    page.goto(site.url + "?model=letters&landmarks=off")
+    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=60_000)
+    assert page.evaluate("window.signcam.spellingPrior('Q')") is not None
+    assert page.get_by_test_id("english").is_enabled()
+    assert not page.evaluate("document.querySelector('[data-testid=status]').classList.contains('error')")
+
+
 def test_the_names_list_holds_census_names_commonest_first():
     """web/language/names.json (training.language.name_list): what word correction and completion
     know of names: letters only, each once, the most people's first."""
