@@ -97,8 +97,9 @@ def people_photos(people_dir, landmarks, classes):
     return out
 
 
-def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
-    """Photo indices a frame (-1: an empty scene) for one word, the hand lowered after it."""
+def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames, jitter=0.0):
+    """Photo indices a frame (-1: an empty scene) for one word, the hand lowered after it; jitter: each
+    letter held hold_frames × U(1 − jitter, 1 + jitter) (a signer's own pace), not drawn at 0."""
     frames = [-1] * lead_frames
     for i, letter in enumerate(word):
         if i and word[i - 1] == letter:
@@ -106,7 +107,8 @@ def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames):
         photos = photos_of[letter]
         start = rng.integers(len(photos))
         step = round(PHOTO_MS / FRAME_MS)  # frames a photo stands for
-        frames += [int(photos[(start + j // step) % len(photos)]) for j in range(hold_frames)]
+        held = round(hold_frames * rng.uniform(1 - jitter, 1 + jitter)) if jitter else hold_frames
+        frames += [int(photos[(start + j // step) % len(photos)]) for j in range(held)]
     return frames + [-1] * round(END_S * 1000 / FRAME_MS)
 
 
@@ -130,7 +132,7 @@ def run_speller(people, labels, english, **options):
     return json.loads(out.stdout)
 
 
-def build_streams(people_dir, landmarks, classes, lists, hold_s, seed=0, only=None):
+def build_streams(people_dir, landmarks, classes, lists, hold_s, seed=0, only=None, jitter=0.0):
     """({person: {probabilities, streams}} for bench/spell.mjs, {person: ([(list, word)], has an empty scene)})."""
     hold, release, lead = (round(s * 1000 / FRAME_MS) for s in (hold_s, RELEASE_S, LEAD_S))
     rng = np.random.default_rng(seed)
@@ -141,7 +143,7 @@ def build_streams(people_dir, landmarks, classes, lists, hold_s, seed=0, only=No
         photos_of = {label: sorted(np.flatnonzero(y == i), key=lambda k: frame_order(paths[k]))
                      for i, label in enumerate(classes) if (y == i).any()}
         words = [(name, w) for name, ws in lists.items() for w in ws if all(c in photos_of for c in w)]
-        streams = [stream(w, photos_of, rng, hold, release, lead) for _, w in words]
+        streams = [stream(w, photos_of, rng, hold, release, lead, jitter) for _, w in words]
         empty = photos_of.get("nothing")
         if empty:  # 60 s of this person's empty scenes, in order
             streams.append([int(empty[j // round(PHOTO_MS / FRAME_MS) % len(empty)])
@@ -191,12 +193,12 @@ def print_table(result):
     print("exactly right per person:", {p: f"{v:.0%}" for p, v in result["per_person_exactly_right"].items()})
 
 
-def tune(settings, people_dir, landmarks, classes, frequencies, hold_s, names_unlisted=False):
+def tune(settings, people_dir, landmarks, classes, frequencies, hold_s, names_unlisted=False, jitter=0.0):
     """Word correction settings (web/words.js CORRECTION's constants; NO_CORRECTION: none) scored on CHOSEN_ON's
     streams of words none of the benchmark's lists holds: a table of each list's numbers. names_unlisted:
     those names left out of the names list, as names it lacks."""
     lists = word_lists(frequencies, seed=1, held_out=False)
-    people, asked = build_streams(people_dir, landmarks, classes, lists, hold_s, only=CHOSEN_ON)
+    people, asked = build_streams(people_dir, landmarks, classes, lists, hold_s, only=CHOSEN_ON, jitter=jitter)
     print(f"tuning streams: {', '.join(CHOSEN_ON)} spelling words outside the benchmark's lists")
     for setting in settings:
         typed = run_speller(people, classes, letter_model_words(frequencies), correction=setting,
@@ -218,6 +220,8 @@ def main(argv=None):
     p.add_argument("--people", default="runs/people", help="studies.people_out's output")
     p.add_argument("--landmarks", default="runs/landmarks")
     p.add_argument("--hold-s", type=float, default=1.0, help="how long each letter is shown")
+    p.add_argument("--hold-jitter", type=float, default=0.0,
+                   help="each letter shown hold-s × U(1 − J, 1 + J): a signer's uneven pace")
     p.add_argument("--english", choices=["on", "off"], default="on", help="the page's letter model of English")
     p.add_argument("--threshold", type=float, help="the speller's confidence bar (default: web/speller.js's)")
     p.add_argument("--hold-ms", type=float, help="the speller's hold time (default: web/speller.js's)")
@@ -234,9 +238,10 @@ def main(argv=None):
     frequencies = language.english_words()
     if args.tune:
         return tune([json.loads(t) for t in args.tune], args.people, args.landmarks, classes, frequencies, args.hold_s,
-                    args.names_unlisted)
+                    args.names_unlisted, args.hold_jitter)
     lists = word_lists(frequencies, args.seed)
-    people, asked = build_streams(args.people, args.landmarks, classes, lists, args.hold_s, args.seed, args.only)
+    people, asked = build_streams(args.people, args.landmarks, classes, lists, args.hold_s, args.seed, args.only,
+                                  args.hold_jitter)
     correction = {"on": None, "off": NO_CORRECTION}[args.correction] if args.correction in ("on", "off") \
         else json.loads(args.correction)
     options = {"threshold": args.threshold, "hold_ms": args.hold_ms, "correction": correction}
