@@ -10,7 +10,7 @@
 // Pure logic, no DOM: the speller (speller.js) calls it; tests/js/words.test.js, bench/spell.mjs.
 //
 // Constants chosen on the spelling benchmark's tuning streams (`python -m studies.spelling --tune`):
-// w01–w07 spelling words none of the benchmark's lists holds (docs/experiments.md, Word correction).
+// w01–w07 spelling words none of the benchmark's lists holds (docs/experiments.md, Word correction, Names).
 import { letterProbability } from './language.js';
 
 export const CORRECTION = Object.freeze({
