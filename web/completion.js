@@ -30,9 +30,11 @@ export function complete(words, text, n = SHOWN, kept = [], names = []) {
   const start = partialWord(text);
   if (!start || !words) return [];
   const found = [];
-  for (const word of [...[...kept].reverse(), ...words, ...(names ?? [])]) {
-    if (word.length > start.length && word.startsWith(start) && !found.includes(word)) found.push(word);
-    if (found.length === n) break;
+  for (const list of [[...kept].reverse(), words, names ?? []]) {
+    for (const word of list) {
+      if (word.length > start.length && word.startsWith(start) && !found.includes(word)) found.push(word);
+      if (found.length === n) return found;
+    }
   }
   return found;
 }
