@@ -131,7 +131,8 @@ def main(argv=None):
             # The page teaches and compares the hand it draws: the first reading that found one.
             test_x, _ = features_for(test_paths, first_hands(test_table))
             taught, tested = personal.teaching_split(test_paths, y_test, test_found)
-            own = personal.personal_probabilities(test_x, test_x[taught], y_test[taught], len(classes))
+            points = personal.hand_points(test_x, keypoint_probs)
+            own = personal.personal_probabilities(points, points[taught], y_test[taught], len(classes))
             fused_own = decide(personal.with_personal(keypoint_probs, own), test_image, test_found, weight, classes, bar)
             result.update(image_run=run_name, fusion_image_weight=weight, no_hand_min_confidence=bar,
                           image=float(np.mean(test_image.argmax(1) == y_test)),

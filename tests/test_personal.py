@@ -18,13 +18,30 @@ def hands(seed, n, spread=0.02):
 
 
 def test_a_hand_near_a_taught_one_reads_as_its_sign_and_one_far_from_all_changes_nothing():
-    taught = hands(0, 10)
-    keypoint_probs = np.array([[0.7, 0.2, 0.1], [0.7, 0.2, 0.1]])  # the model is sure of sign 0
+    unsure = np.array([0.7, 0.2, 0.1])  # the model's answer on this user's way of signing 2: it reads 0
+    taught = personal.hand_points(hands(0, 10), np.tile(unsure, (10, 1)))
+    keypoint_probs = np.array([unsure, [0.6, 0.3, 0.1]])
     near, far = hands(0, 11)[10:], hands(1, 1)  # another moment of the taught sign; a different hand
-    own = personal.personal_probabilities(np.concatenate([near, far]), taught, np.full(10, 2), 3)
-    adjusted = personal.with_personal(keypoint_probs, own)
+    points = personal.hand_points(np.concatenate([near, far]), keypoint_probs)
+    adjusted = personal.with_personal(keypoint_probs, personal.personal_probabilities(points, taught, np.full(10, 2), 3))
     assert adjusted[0].argmax() == 2  # taught as sign 2: the user's way of signing it wins
     np.testing.assert_allclose(adjusted[1], keypoint_probs[1], atol=1e-5)  # far from every taught hand
+
+
+def test_a_look_alike_the_model_reads_otherwise_is_not_pulled_to_a_taught_sign():
+    # The user taught sign 2 (their K), which the model read as 0. A later hand of sign 1 (a V) lies
+    # as near the taught hands in landmarks as another moment of the K does, but the model is sure of
+    # V there: with the model's answer in the comparison (BETA) it stays a V; on landmarks alone
+    # (BETA 0) the taught K would take it.
+    as_zero, as_one = np.array([0.8, 0.1, 0.1]), np.array([0.05, 0.9, 0.05])
+    taught_hands = hands(0, 10)
+    k_again, v = hands(0, 11)[10:], hands(0, 12)[11:]
+    probs = np.array([as_zero, as_one])
+    for beta, expected in ((personal.BETA, [2, 1]), (0.0, [2, 2])):
+        taught = personal.hand_points(taught_hands, np.tile(as_zero, (10, 1)), beta)
+        points = personal.hand_points(np.concatenate([k_again, v]), probs, beta)
+        own = personal.personal_probabilities(points, taught, np.full(10, 2), 3)
+        assert list(personal.with_personal(probs, own).argmax(1)) == expected, beta
 
 
 def test_the_teaching_split_takes_one_moment_of_each_sign_and_scores_only_photos_far_from_it():
@@ -42,14 +59,23 @@ def test_the_page_reads_the_users_signs_as_python_does(site, launch):
     taught = {"A": hands(0, 10).tolist(), "C": hands(2, 3).tolist()}  # B never taught
     labels = ["A", "B", "C", "nothing"]
     probes = np.concatenate([hands(0, 12)[10:], hands(2, 5)[3:], hands(1, 1), hands(0, 1, spread=0.3)])
+    # The keypoint model's answers: alike for hands of one sign, a little noise on each.
+    like = {"A": [0.7, 0.1, 0.1, 0.1], "C": [0.2, 0.2, 0.5, 0.1], "?": [0.25] * 4}
+    noise = np.random.default_rng(3).dirichlet(np.ones(len(labels)), len(probes) + 13)
+    answers = 0.95 * np.array([like[s] for s in "AACC?A" + "A" * 10 + "C" * 3]) + 0.05 * noise
     page = open_page(launch(), site.url + "?backend=wasm")
-    browser, constants = page.evaluate("""async ([probes, taught, labels]) => {
-        const { personalProbabilities, GAMMA, PER_SIGN } = await import('./personal.js');
-        return [probes.map((features) => personalProbabilities(features, taught, labels)), [GAMMA, PER_SIGN]];
-    }""", [probes.tolist(), taught, labels])
+    browser, constants = page.evaluate("""async ([probes, answers, taught, labels]) => {
+        const { handPoint, personalProbabilities, GAMMA, PER_SIGN } = await import('./personal.js');
+        let next = probes.length;
+        const points = Object.fromEntries(Object.entries(taught).map(([sign, hands]) =>
+            [sign, hands.map((hand) => handPoint(hand, answers[next++]))]));
+        return [probes.map((features, i) => personalProbabilities(handPoint(features, answers[i]), points, labels)),
+                [GAMMA, PER_SIGN]];
+    }""", [probes.tolist(), answers.tolist(), taught, labels])
     assert constants == [personal.GAMMA, personal.PER_SIGN]  # the rest of the rule is compared by its numbers
-    examples = np.concatenate([taught["A"], taught["C"]])
-    python = personal.personal_probabilities(probes, examples, np.array([0] * 10 + [2] * 3), len(labels))
+    examples = personal.hand_points(np.concatenate([taught["A"], taught["C"]]), answers[len(probes):])
+    python = personal.personal_probabilities(personal.hand_points(probes, answers[:len(probes)]), examples,
+                                             np.array([0] * 10 + [2] * 3), len(labels))
     np.testing.assert_allclose(np.array(browser), python, rtol=1e-6, atol=1e-9)
     assert list(python.argmax(1)[:4]) == [0, 0, 2, 2] and python[4].max() - python[4].min() < 1e-6
 

@@ -1,24 +1,32 @@
 // Your own signs: a few of the user's own hands per sign steer the keypoint model towards how they
 // sign (training/personal.py says why and measures it; tests/test_personal.py compares the two).
 // Only the hand's 63 normalised landmark numbers are kept, in this browser's localStorage, per
-// model: never a picture, never sent anywhere.
+// model: never a picture, never sent anywhere. Hands are compared as handPoint()s: the landmarks
+// and the keypoint model's answer on them (the recogniser works out the taught hands' answers).
 
 import { readStored, writeStored } from './storage.js';
 
-export const TAU = 0.1; // squared distance in normalised landmarks (the hand's size is 1)
-export const GAMMA = 4; // how much the user's own hands weigh against the keypoint model's
+export const TAU = 0.1; // squared distance between hand points (the hand's size is 1)
+export const GAMMA = 8; // how much the user's own hands weigh against the keypoint model's
+export const BETA = 1.5; // the keypoint model's answer beside the landmarks: a taught sign then pulls fewer look-alikes
 export const FLOOR = 1e-3; // what a sign never taught, or a hand far from every taught one, keeps
 export const PER_SIGN = 10; // hands kept per sign: frames recorded by one Teach
 
-/** training/personal.py personal_probabilities() for one hand: how near it is to the user's hands of each sign. */
-export function personalProbabilities(features, taught, labels) {
+/** training/personal.py hand_points() for one hand: its 63 numbers, then BETA × √ each keypoint probability. */
+export function handPoint(features, keypointProbabilities) {
+  return [...Array.from(features), ...Array.from(keypointProbabilities, (p) => BETA * Math.sqrt(p))];
+}
+
+/** training/personal.py personal_probabilities() for one hand point: how near it is to the user's
+ *  hands of each sign ({ sign: [hand points] }). */
+export function personalProbabilities(point, taught, labels) {
   const density = labels.map((label) => {
     const hands = taught[label];
     if (!hands?.length) return FLOOR;
     let sum = 0;
     for (const hand of hands) {
       let squared = 0;
-      for (let i = 0; i < hand.length; i++) squared += (features[i] - hand[i]) ** 2;
+      for (let i = 0; i < hand.length; i++) squared += (point[i] - hand[i]) ** 2;
       sum += Math.exp(-squared / TAU);
     }
     return sum / hands.length + FLOOR;
@@ -36,6 +44,7 @@ export class OwnSigns {
     this.key = `signcam.own-signs.${model}`;
     this.storage = storage;
     this.taught = Object.fromEntries(Object.entries(readStored(this.key, storage)).filter(([, hands]) => isHands(hands)));
+    this.version = 0; // counts changes, so that what is worked out from the hands is worked out again
   }
 
   /** { sign: number of hands } */
@@ -60,11 +69,8 @@ export class OwnSigns {
   }
 
   save() {
+    this.version += 1;
     writeStored(this.key, this.taught, this.storage); // full or blocked: taught for this visit only
-  }
-
-  probabilities(features, labels) {
-    return personalProbabilities(features, this.taught, labels);
   }
 }
 

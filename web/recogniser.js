@@ -9,7 +9,7 @@
 
 import { handSquare, load, ModelError } from './classifier.js';
 import { createHandTracker, normalise } from './hands.js';
-import { GAMMA } from './personal.js';
+import { GAMMA, handPoint, personalProbabilities } from './personal.js';
 import { rerank } from './language.js';
 
 const tf = window.tf;
@@ -83,6 +83,7 @@ class Recogniser {
     this.minImageConfidence = info?.no_hand_min_confidence ?? 0;
     this.usesHands = Boolean(tracker);
     this.ownSigns = null; // an OwnSigns (personal.js) once the page sets it
+    this.taught = null; // its hands as points (taughtPoints()), and which version of them
     this.lastSquare = null; // the square the image model read the last video frame from (null: the centre)
   }
 
@@ -135,12 +136,32 @@ class Recogniser {
     let keypointProbabilities = combineReadings(await output.array());
     output.dispose();
     const own = this.ownSigns && !this.ownSigns.empty;
-    if (own) keypointProbabilities = fuse(keypointProbabilities, this.ownSigns.probabilities(features, this.labels), GAMMA);
+    if (own) {
+      const personal = personalProbabilities(handPoint(features, keypointProbabilities), await this.taughtPoints(), this.labels);
+      keypointProbabilities = fuse(keypointProbabilities, personal, GAMMA);
+    }
     const fused = fuse(keypointProbabilities, imageProbabilities, this.weight, this.floor);
     const keypointLabel = ranked(keypointProbabilities, this.labels, 1)[0].label;
     return {
       ...read(fused, own ? 'hand shape (and your signs) + image' : 'hand shape + image'),
       hand, features, keypointLabel, imageLabel, square,
     };
+  }
+
+  /** The user's taught hands as personal.js compares them ({ sign: [hand points] }): each with the
+   *  keypoint model's answer on it, worked out again only when the taught hands change. */
+  async taughtPoints() {
+    const signs = this.ownSigns;
+    if (this.taught?.signs !== signs || this.taught.version !== signs.version) {
+      const entries = Object.entries(signs.taught);
+      const hands = entries.flatMap(([, ofSign]) => ofSign);
+      const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(hands, [hands.length, 63])));
+      const answers = await output.array();
+      output.dispose();
+      let next = 0;
+      const points = Object.fromEntries(entries.map(([sign, ofSign]) => [sign, ofSign.map((hand) => handPoint(hand, answers[next++]))]));
+      this.taught = { signs, version: signs.version, points };
+    }
+    return this.taught.points;
   }
 }

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  FILE_FORMAT, GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, READY_MS, SignsFileError, readSignsFile, signsFile,
+  BETA, FILE_FORMAT, GIVE_UP_MS, Lesson, OwnSigns, PER_SIGN, READY_MS, SignsFileError, handPoint, personalProbabilities,
+  readSignsFile, signsFile,
 } from '../../web/personal.js';
 
 class MemoryStorage {
@@ -51,8 +52,29 @@ test('unreadable storage starts empty; blocked or full storage keeps the signs f
   const kept = new OwnSigns('letters', full);
   kept.teach('A', [hand(0.5)]);
   assert.deepEqual(kept.counts(), { A: 1 });
-  const probabilities = kept.probabilities(hand(0.5), ['A', 'B']);
-  assert.ok(probabilities[0] > 0.99);
+  assert.equal(kept.taught.A[0][0], 0.5); // still there to read hands by, for this visit
+});
+
+test('every change of the taught hands is counted, so the recogniser works their points out again', () => {
+  const signs = new OwnSigns('letters', new MemoryStorage());
+  const versions = [signs.version];
+  signs.teach('A', [hand(0.1)]);
+  versions.push(signs.version);
+  signs.teach('A', [hand(0.2)]);
+  versions.push(signs.version);
+  signs.forget();
+  versions.push(signs.version);
+  assert.equal(new Set(versions).size, 4);
+});
+
+test('a hand point is the 63 numbers, then BETA times the square root of each keypoint probability', () => {
+  const point = handPoint(hand(0.25), [0.81, 0.19, 0]);
+  assert.equal(point.length, 66);
+  assert.equal(point[62], 0.25);
+  assert.deepEqual(point.slice(63).map((v) => Math.round(v * 1e6) / 1e6), [0.9 * BETA, Math.sqrt(0.19) * BETA, 0].map((v) => Math.round(v * 1e6) / 1e6));
+  const taught = { A: [handPoint(hand(0.25), [0.81, 0.19, 0])], B: [handPoint(hand(0.25), [0, 0.1, 0.9])] };
+  const read = personalProbabilities(point, taught, ['A', 'B', 'C']); // same landmarks: the model's answer decides
+  assert.ok(read[0] > 0.99, read);
 });
 
 /** Feed a lesson one frame every 100 ms for `ms`; `handEvery` = every how many frames a hand is found. */
