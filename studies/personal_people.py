@@ -25,6 +25,7 @@ from studies import people_out
 from training import data, keypoints, personal
 from training.files import write_json
 
+PER_SIGN, GAP = 3, 2  # photos taught per sign; photos left out after them (the defaults of --per-sign and --gap)
 WAYS = ("taught_every_sign", "taught_the_wrong_ones")
 GRID = {"beta": [0, 0.5, 1.0, 1.5, 2.0, 3.0], "tau": [0.05, 0.1, 0.2, 0.4], "gamma": [2.0, 4.0, 8.0, 16.0]}
 
@@ -78,8 +79,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--people", default="runs/people", help="make people's output (probabilities-PERSON.npz)")
     ap.add_argument("--landmarks", default="runs/landmarks")
-    ap.add_argument("--per-sign", type=int, default=3)
-    ap.add_argument("--gap", type=int, default=2)
+    ap.add_argument("--per-sign", type=int, default=PER_SIGN)
+    ap.add_argument("--gap", type=int, default=GAP)
     ap.add_argument("--grid", action="store_true", help="also choose BETA, TAU and GAMMA per person on the others")
     args = ap.parse_args(argv)
 

@@ -28,7 +28,10 @@ from the other four fifths of the words only. Each person spells the words made 
 right, character error rate (edit distance / length), seconds per character (when the last letter
 of a word spelled right was typed, over its length), characters typed in 60 s of empty scene
 (each person's own `nothing` photos, where they have some), and the share of letters word
-completion saves (web/completion.js: signed until the word is offered, then picked), and J and Z's
+completion saves (web/completion.js: signed until the word is offered, then picked), the lists
+again once each person taught the page their signs (once_taught_their_signs: the first 3 photos of
+each sign taught as studies.personal_people does, the streams made of their photos from 2 later:
+the same capture, which flatters teaching), and J and Z's
 recall on synthetic strokes and how many other movements are taken for them (bench/motion.mjs: no
 recording of the motions is at hand; the photos' streams carry no motion). Writes runs/spelling/summary.json,
 and, run with every option at its default, the headline the README's spelling table shows: bench/spelling.json.
@@ -42,8 +45,8 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from studies import english, people_out
-from training import keypoints, language
+from studies import english, people_out, personal_people
+from training import keypoints, language, personal
 from training.files import write_json
 
 FRAME_MS = 66  # ~15 frames a second: the page's loop with the hand tracker on wasm here
@@ -78,9 +81,11 @@ def frame_order(path):
     return int(digits) if digits else 0
 
 
-def people_photos(people_dir, landmarks, classes):
-    """{person: (probabilities as the page decides, y, photo paths)} for every probabilities-PERSON.npz."""
-    rows, _ = people_out.load_rows(landmarks, classes)
+def people_photos(people_dir, landmarks, classes, taught=False):
+    """{person: (probabilities as the page decides, y, photo paths, photos a stream may show)} for every
+    probabilities-PERSON.npz. taught: each person first taught their signs (studies.personal_people:
+    the first photos of each sign), streams show only the photos scored there, and empty scenes."""
+    rows, tables = people_out.load_rows(landmarks, classes)
     out = {}
     for path in sorted(Path(people_dir).glob("probabilities-*.npz")):
         person = path.stem.removeprefix("probabilities-")
@@ -89,9 +94,18 @@ def people_photos(people_dir, landmarks, classes):
         if not np.array_equal(rows["y"][mine], saved["y"]):
             raise SystemExit(f"error: {path} does not match the landmark caches' photos of {person}: "
                              f"run `make people` again")
-        probabilities = keypoints.recognised_probabilities(saved["keypoints"], saved["image"], saved["found"],
+        keypoint_probs, shown = saved["keypoints"], np.ones(mine.sum(), bool)
+        if taught:
+            x, frames, y = personal_people.person_rows(rows, tables, person)
+            hands, shown = personal_people.teaching_split(frames, y, saved["found"], personal_people.PER_SIGN,
+                                                          personal_people.GAP)
+            points = personal.hand_points(x, keypoint_probs)
+            keypoint_probs = personal.with_personal(
+                keypoint_probs, personal.personal_probabilities(points, points[hands], y[hands], len(classes)))
+            shown |= y == classes.index("nothing")
+        probabilities = keypoints.recognised_probabilities(keypoint_probs, saved["image"], saved["found"],
                                                            float(saved["weight"]), classes, float(saved["bar"]))
-        out[person] = (probabilities, saved["y"], rows["path"][mine])
+        out[person] = (probabilities, saved["y"], rows["path"][mine], shown)
     if not out:
         raise SystemExit(f"error: no probabilities-PERSON.npz in {people_dir}: run `make people` first")
     return out
@@ -132,16 +146,16 @@ def run_speller(people, labels, english, **options):
     return json.loads(out.stdout)
 
 
-def build_streams(people_dir, landmarks, classes, lists, hold_s, seed=0, only=None, jitter=0.0):
+def build_streams(people_dir, landmarks, classes, lists, hold_s, seed=0, only=None, jitter=0.0, taught=False):
     """({person: {probabilities, streams}} for bench/spell.mjs, {person: ([(list, word)], has an empty scene)})."""
     hold, release, lead = (round(s * 1000 / FRAME_MS) for s in (hold_s, RELEASE_S, LEAD_S))
     rng = np.random.default_rng(seed)
     people, asked = {}, {}
-    for person, (probabilities, y, paths) in people_photos(people_dir, landmarks, classes).items():
+    for person, (probabilities, y, paths, shown) in people_photos(people_dir, landmarks, classes, taught).items():
         if only and person not in only:
             continue
-        photos_of = {label: sorted(np.flatnonzero(y == i), key=lambda k: frame_order(paths[k]))
-                     for i, label in enumerate(classes) if (y == i).any()}
+        photos_of = {label: sorted(np.flatnonzero((y == i) & shown), key=lambda k: frame_order(paths[k]))
+                     for i, label in enumerate(classes) if ((y == i) & shown).any()}
         words = [(name, w) for name, ws in lists.items() for w in ws if all(c in photos_of for c in w)]
         streams = [stream(w, photos_of, rng, hold, release, lead, jitter) for _, w in words]
         empty = photos_of.get("nothing")
@@ -201,6 +215,9 @@ def print_table(result):
               f"{r['seconds_per_character']:.2f} |")
     print("stray characters in 60 s of empty scene:", result["stray_characters_in_60_s_empty"])
     print("exactly right per person:", {p: f"{v:.0%}" for p, v in result["per_person_exactly_right"].items()})
+    for name, r in result.get("once_taught_their_signs", {}).items():
+        print(f"once they taught their signs, {name}: {r['words']} words, {r['exactly_right']:.1%} exactly right, "
+              f"{r['character_error_rate']:.1%} characters wrong")
 
 
 def tune(settings, people_dir, landmarks, classes, frequencies, hold_s, names_unlisted=False, jitter=0.0):
@@ -264,6 +281,12 @@ def main(argv=None):
     names_people, names_asked = list_streams(people, scored, "names")
     typed_unlisted = run_speller(names_people, classes, english, unlisted=lists["names"], **options)
     result["names_the_list_lacks"] = score(names_asked, typed_unlisted, {"names": lists["names"]})["lists"]["names"]
+    # The same people once they taught the page their signs (studies.personal_people's split: the first
+    # photos of each sign taught, the streams made of their later photos).
+    taught_people, taught_asked = build_streams(args.people, args.landmarks, classes, lists, args.hold_s, args.seed,
+                                                sorted(scored), args.hold_jitter, taught=True)
+    result["once_taught_their_signs"] = score(taught_asked, run_speller(taught_people, classes, english, **options),
+                                              lists)["lists"]
     summary = {"how": __doc__.strip().splitlines()[0], "people": sorted(scored), "hold_s": args.hold_s,
                "frame_ms": FRAME_MS, "english": args.english, **options, **result,
                "with_the_people_it_was_chosen_on": score(asked, typed, lists),
@@ -273,6 +296,7 @@ def main(argv=None):
     write_json(Path(args.out) / "summary.json", summary)
     if argv_defaults(p, args):  # the page as shipped: the README's table (tests/test_docs.py)
         write_json(HEADLINE, {key: summary[key] for key in ("how", "people", "hold_s", "lists", "names_the_list_lacks",
+                   "once_taught_their_signs",
                    "stray_characters_in_60_s_empty", "letters_not_signed_with_completion", "j_and_z_on_synthetic_strokes")})
     print(f"people never used to choose anything ({', '.join(sorted(scored))}):")
     print_table(result)

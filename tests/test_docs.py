@@ -91,6 +91,12 @@ def test_the_spelling_table_is_the_spelling_benchmarks():
         row = (f"| {words} ({r['words']:,} spelled) | {pct(r['exactly_right'])} | {pct(r['character_error_rate'])} "
                f"| {r['seconds_per_character']:.2f} |")
         assert row in README, f"README's spelling table should have the row\n{row}"
+    taught = json.loads((ROOT / "bench" / "spelling.json").read_text())["once_taught_their_signs"]
+    sentence = (f"common words {pct(taught['common words']['exactly_right'])} exactly right "
+                f"({pct(taught['common words']['character_error_rate'])} characters wrong), names "
+                f"{pct(taught['names']['exactly_right'])} ({pct(taught['names']['character_error_rate'])}), random strings "
+                f"{pct(taught['random strings']['exactly_right'])} ({pct(taught['random strings']['character_error_rate'])})")
+    assert sentence in flat(README), f"README should say, of the people once they taught their signs:\n{sentence}"
     r = json.loads((ROOT / "bench" / "spelling.json").read_text())["names_the_list_lacks"]
     row = (f"| the 200 names, were they not in the page's names list | {pct(r['exactly_right'])} "
            f"| {pct(r['character_error_rate'])} | {r['seconds_per_character']:.2f} |")
