@@ -80,6 +80,39 @@ def test_the_page_reads_the_users_signs_as_python_does(site, launch):
     assert list(python.argmax(1)[:4]) == [0, 0, 2, 2] and python[4].max() - python[4].min() < 1e-6
 
 
+def test_the_page_compares_taught_hands_with_the_keypoint_models_answer_on_each(site, launch):
+    # recogniser.js works out each taught hand's point (its landmarks, then BETA x the square roots of the
+    # keypoint model's probabilities on it) once per change: each hand must get its own answer, under its
+    # own sign, and teaching again must change them.
+    from conftest import ROOT
+    from training.keypoints import load_model
+
+    taught = {"A": hands(0, 3), "B": hands(1, 2)}
+    again = hands(2, 2)
+    page = open_page(launch(), site.url + "?backend=wasm")
+    browser = page.evaluate("""async ([taught, again]) => {
+        const { loadRecogniser } = await import('./recogniser.js');
+        const { OwnSigns } = await import('./personal.js');
+        const recogniser = await loadRecogniser('model/letters/');
+        recogniser.ownSigns = new OwnSigns('letters-points-test');
+        for (const [sign, hands] of Object.entries(taught)) recogniser.ownSigns.teach(sign, hands);
+        const first = await recogniser.taughtPoints();
+        recogniser.ownSigns.teach('A', again);
+        const second = await recogniser.taughtPoints();
+        recogniser.ownSigns.forget();
+        return [first, second];
+    }""", [{k: v.tolist() for k, v in taught.items()}, again.tolist()])
+    model = load_model(ROOT / "models" / "letters.keypoints.keras")
+    expected = lambda h: personal.hand_points(np.round(h, 4), model.predict(np.round(h, 4), verbose=0))
+    first, second = browser
+    assert sorted(first) == ["A", "B"] and sorted(second) == ["A", "B"]
+    for points, sign, h in ((first, "A", taught["A"]), (first, "B", taught["B"]), (second, "A", again), (second, "B", taught["B"])):
+        # float16 weights in the page: its probabilities agree with Keras to about 0.02, their roots less closely
+        np.testing.assert_allclose(np.array(points[sign]), expected(h), atol=0.05)
+    # and the two signs' hands get answers far apart, so that hands given another's answer would fail above
+    assert np.abs(expected(taught["A"])[:, 63:].mean(0) - expected(taught["B"])[:, 63:].mean(0)).max() > 0.2
+
+
 def test_teaching_a_sign_through_the_camera_is_remembered_and_forgotten(digits_test_split, site, launch, tmp_path):  # noqa: F811
     # A held-out digit photo filling the camera frame. The user teaches it as another digit (their own way
     # of signing that one): the page must then read it as the taught digit, remember it after a reload,
