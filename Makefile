@@ -81,12 +81,16 @@ landmarks: $(HANDS_VENV)/.installed
 	$(HANDS_VENV)/bin/python -m training.landmarks --data $(DATA) --every $(or $(EVERY),$(EVERY_$(call cache_name,$(DATA))),1)
 
 # Leave people out (studies/people_out.py): every letters person scored by keypoint models trained
-# without them, with the shipped image model where it never saw them: runs/people/summary.json, which
-# `make convert NAME=letters` puts in the page. PEOPLE_ARGS: --curve (learning curve), --power, --seeds.
+# without them, with the shipped image model where it never saw them: runs/people/summary.json, and
+# the same people once they taught the page their signs (studies/personal_people.py: personal.json);
+# `make convert NAME=letters` puts both in the page (or, the model unchanged: python -m training.export
+# --name letters --new-people runs/people/summary.json --only-new-people).
+# PEOPLE_ARGS: --curve (learning curve), --power, --seeds.
 LETTER_PHOTOS := asl-letters asl-letters-multisigner asl-alphabet-64/train asl-letters-webcams
 people: venv
 	$(foreach d,$(LETTER_PHOTOS),test -f runs/landmarks/$(call cache_name,$(d)).npz || $(MAKE) landmarks DATA=$(SIGNCAM_DATA)/$(d);)
 	$(PY) -m studies.people_out $(PEOPLE_ARGS)
+	$(PY) -m studies.personal_people
 
 # Also writes the chart of signs the page teaches with (model/NAME/signs.json: training/chart.py),
 # from the landmark caches the keypoint model trained on.

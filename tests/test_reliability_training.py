@@ -200,6 +200,22 @@ def test_convert_records_accuracy_on_new_people_from_a_study_summary_or_a_split_
     new_people = export.new_people_metadata(summary)
     assert new_people["fused"] == {"w01": 0.5, "w02": 0.9} and new_people["mean_fused"] == 0.7
     assert new_people["worst"] == {"person": "w01", "fused": 0.5} and new_people["mean_keypoints"] == 0.7
+    assert "once_taught" not in new_people
+    # with studies.personal_people's results beside it: the same people once they taught their signs
+    (tmp_path / "personal.json").write_text(json.dumps({"how": "taught", "taught_every_sign": {
+        "mean": 0.93, "worst": "w01", "worst_value": 0.81}}))
+    once_taught = export.new_people_metadata(summary)["once_taught"]
+    assert once_taught == {"how": "taught", "mean_fused": 0.93, "worst": {"person": "w01", "fused": 0.81}}
+    # and it can replace the new_people of a model already exported, leaving the rest as it was
+    model = tmp_path / "web" / "letters"
+    model.mkdir(parents=True)
+    (model / "metadata.json").write_text(json.dumps({"name": "letters", "new_people": {"mean_fused": 0.1}}))
+    export.main(["--name", "letters", "--out", str(tmp_path / "web"), "--new-people", str(summary), "--only-new-people"])
+    refreshed = json.loads((model / "metadata.json").read_text())
+    assert refreshed["name"] == "letters" and refreshed["new_people"]["once_taught"]["mean_fused"] == 0.93
+    assert sorted(p.name for p in model.iterdir()) == ["metadata.json"]  # no partial file left
+    with pytest.raises(SystemExit, match=r"digits/metadata\.json is missing"):
+        export.main(["--name", "digits", "--out", str(tmp_path / "web"), "--new-people", str(summary), "--only-new-people"])
 
     # Or a run trained with --split-by-signer, whose test photos are of other signers (digits).
     run = tmp_path / "digits-new-signers"

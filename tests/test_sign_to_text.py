@@ -349,7 +349,8 @@ def second_model(site, tmp_path):
     shutil.copytree(WEB / "model" / "digits", model)
     metadata = json.loads((model / "metadata.json").read_text())
     metadata.update(name="letters", labels=list("ABCDEFGHIJ"), new_people={  # as studies/people_out.py gives it
-        "mean_fused": 0.666, "fused": {"w01": 0.5, "w02": 0.832}, "worst": {"person": "w01", "fused": 0.5}})
+        "mean_fused": 0.666, "fused": {"w01": 0.5, "w02": 0.832}, "worst": {"person": "w01", "fused": 0.5},
+        "once_taught": {"mean_fused": 0.914, "worst": {"person": "w01", "fused": 0.85}}})
     (model / "metadata.json").write_text(json.dumps(metadata))
     site.mount("/model/letters/", model)
     yield model
@@ -372,7 +373,7 @@ def test_mode_switch_loads_a_model_on_first_use_and_remembers_it(second_model, s
     digits_accuracy = digits["test_accuracy"]
     assert page.text_content("#model-name") == (f"letters: 10 signs, {digits_accuracy:.1%} on unseen photos of the "
                                                 "people it learnt from, 66.6% for people it never saw (2 people; the "
-                                                "worst 50.0%) (teach it your signs)")
+                                                "worst 50.0%), 91.4% once they taught it their signs")
     page.check("[data-testid=mode-digits]")
     page.wait_for_function("() => window.signcam.model === 'digits'")
     assert [u for u in model_requests if "/model/digits/" in u], "the digits model was never fetched"

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from training.files import save_model, write_json
+from training.files import save_model, write_json, write_text
 
 DATASET_HOMEPAGES = {
     "sign-digits": "https://github.com/ardamavi/Sign-Language-Digits-Dataset",
@@ -122,7 +122,8 @@ def new_people_metadata(source):
     source = Path(source)
     try:
         if source.is_file() and "people" in (summary := json.loads(source.read_text())):
-            return people_out_metadata(summary)
+            taught = source.parent / "personal.json"  # studies.personal_people, beside it
+            return people_out_metadata(summary, json.loads(taught.read_text()) if taught.is_file() else None)
         if source.is_dir():
             if not json.loads((source / "split.json").read_text()).get("by_signer"):
                 raise ExportError(f"{source} was not trained with --split-by-signer: its test photos show "
@@ -145,12 +146,19 @@ def new_people_metadata(source):
     }
 
 
-def people_out_metadata(summary):
+def people_out_metadata(summary, taught=None):
     """new_people from studies.people_out: the recogniser as the page runs it (fused) on each person
-    the image model never saw, and the keypoint model alone on every person."""
+    the image model never saw, and the keypoint model alone on every person; with studies.personal_people's
+    results (taught), the same people once they taught the page their signs."""
     fused = {person: round(r["fused"], 4) for person, r in summary["people"].items() if "fused" in r}
     keypoints = {person: round(r["keypoints"], 4) for person, r in summary["people"].items()}
     worst = min(fused, key=fused.get)
+    once_taught = taught and {
+        "how": taught["how"],
+        "mean_fused": round(taught["taught_every_sign"]["mean"], 4),
+        "worst": {"person": taught["taught_every_sign"]["worst"],
+                  "fused": round(taught["taught_every_sign"]["worst_value"], 4)},
+    }
     return {
         "how": "leave people out (studies/people_out.py): each person scored by models trained without them",
         "fused": fused,
@@ -159,6 +167,7 @@ def people_out_metadata(summary):
         "spread_fused": round(float(summary["summary"]["fused"]["spread"]), 4),
         "keypoints": keypoints,
         "mean_keypoints": round(sum(keypoints.values()) / len(keypoints), 4),
+        **({"once_taught": once_taught} if once_taught else {}),
     }
 
 
@@ -230,6 +239,18 @@ def export(name, runs="runs", out="web/model", quantize=True, keras_copy="models
     return target
 
 
+def refresh_new_people(name, out, source):
+    """Only new_people of an exported model's metadata.json, from a newer study (`make people`): the
+    rest of the folder is left as `make convert` wrote it."""
+    path = Path(out) / name / "metadata.json"
+    if not path.is_file():
+        raise ExportError(f"{path} is missing: export the model first with `make convert NAME={name}`")
+    info = json.loads(path.read_text())
+    info["new_people"] = new_people_metadata(source)
+    write_text(path, json.dumps(info, indent=2) + "\n")
+    print(f"wrote {path}: new_people from {source}")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--name", required=True)
@@ -240,8 +261,14 @@ def main(argv=None):
     p.add_argument("--new-people", help="accuracy on people the model never saw, which the page shows beside "
                                         "the test accuracy: studies.people_out's or studies.lodo's summary.json, or a run folder "
                                         "trained with --split-by-signer")
+    p.add_argument("--only-new-people", action="store_true",
+                   help="rewrite only new_people in the exported model's metadata.json (no run needed)")
     args = p.parse_args(argv)
     try:
+        if args.only_new_people:
+            if not args.new_people:
+                p.error("--only-new-people needs --new-people")
+            return refresh_new_people(args.name, args.out, args.new_people)
         export(args.name, args.runs, args.out, quantize=not args.no_quantize, new_people=args.new_people,
                landmarks=args.landmarks)
     except (ExportError, subprocess.CalledProcessError) as error:

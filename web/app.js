@@ -324,7 +324,9 @@ async function useModel(name) {
     (accuracy ? `, ${percent(accuracy)} on unseen photos of the people it learnt from` : '') +
     (newPeople?.mean_fused ? `, ${percent(newPeople.mean_fused)} for people it never saw` : '') +
     (newPeople?.worst ? ` (${Object.keys(newPeople.fused).length} people; the worst ${percent(newPeople.worst.fused)})` : '') +
-    (newPeopleGap() > 0.05 ? ' (teach it your signs)' : '');
+    // what teaching gave those people (studies/personal_people.py), else just the remedy
+    (newPeople?.once_taught ? `, ${percent(newPeople.once_taught.mean_fused)} once they taught it their signs`
+      : (newPeopleGap() > 0.05 ? ' (teach it your signs)' : ''));
   if (!charts.has(name)) {
     // The chart is for learning: the page reads signs without it, and says why practice is missing.
     charts.set(name, await loadChart(`model/${name}/`).catch((error) => {
