@@ -64,6 +64,9 @@ def live_typing(video, streams):
     try:
         with sync_playwright() as playwright:
             page = launch(playwright, camera_args(video)).new_page()
+            # The words are several people's: the page must not learn one's hands from another's words
+            # (the fast runner does not learn either).
+            page.add_init_script("localStorage.setItem('signcam.settings', JSON.stringify({learnFromWords: false}))")
             page.goto(site.url + "?model=letters")
             page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=120_000)
             page.evaluate("""() => {

@@ -175,6 +175,13 @@ def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, si
                            seconds_each=0.5, fps=15)
         page = open_page(launch(camera=str(camera)), site.url + f"?model=letters&landmarks={landmarks}")
         shown = spell_with_camera(page, expected)
+        if name == "hi":  # HI stood when L began the next word: the hands that typed H and I became the user's
+            own = page.evaluate("() => JSON.parse(localStorage.getItem('signcam.own-signs.letters') ?? '{}')")
+            if landmarks == "on":
+                assert sorted(own) == ["H", "I"], own
+                assert all(1 <= len(hands) <= 10 and all(len(h) == 63 for h in hands) for hands in own.values())
+            else:  # no hand's shape, nothing to learn
+                assert own == {}
         if name == "hi" and landmarks == "on":  # the page as users get it; screenshots for the README
             # On a phone the text panels are below the camera: the held L and the text typed so far
             # show on the preview itself, in the first screen, while the hand is up.
@@ -423,6 +430,14 @@ def test_settings_are_remembered(site, launch):
     page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled")
     assert page.text_content("[data-testid=threshold-value]") == "30%"
     assert not page.is_visible("[data-testid=forget-kept]")  # no word kept from correction yet
+    # Learning the user's signs from the words they keep: on unless turned off, and remembered.
+    page.click("[data-testid=teach-panel] summary")
+    assert page.is_checked("[data-testid=learn-from-words]")
+    page.uncheck("[data-testid=learn-from-words]")
+    page.reload()
+    page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled")
+    page.click("[data-testid=teach-panel] summary")
+    assert not page.is_checked("[data-testid=learn-from-words]")
 
     # Words kept from correction (Undo on one) are remembered, checked on the way in, and can be forgotten.
     page.evaluate("() => localStorage.setItem('signcam.settings', JSON.stringify("

@@ -53,11 +53,13 @@ const ui = {
   decidedBy: $('recogniser'),
   landmarks: $('landmarks'),
   english: $('english'),
+  learnFromWords: $('learn-from-words'),
   caption: $('caption'), // the captions on the preview (phones)
 };
 
 // threshold, holdMs and keptWords from the settings (which also remember the words kept: settings.js).
-const speller = new Speller({ ...settings, dictionary: () => spellingDictionary() });
+const speller = new Speller({ ...settings, dictionary: () => spellingDictionary(),
+  onLearn: (letters) => teaching.learn(letters) }); // a word kept teaches its letters' hands
 // Word completion (Letters): the three likeliest words for the letters typed, one tap each.
 const completions = bindCompletions({ list: $('completions') }, speller, (word) => transcript.refresh(`${word} typed`));
 const transcript = bindTranscript({
@@ -73,7 +75,8 @@ const teaching = bindTeaching({
   sign: $('teach-sign'), teach: $('teach'), teachAll: $('teach-all'), forget: $('forget'),
   save: $('save-signs'), load: $('load-signs'),
   status: $('teach-status'), taught: $('taught'), guide: $('guide'),
-}, { recogniser: () => recogniser, model: () => modelName, running: () => running });
+}, { recogniser: () => recogniser, model: () => modelName, running: () => running,
+  learnFromWords: () => settings.learnFromWords });
 const charts = new Map(); // model name -> its chart of signs (chart.js), null where it has none
 const practice = bindPractice({
   chart: $('chart'), sign: $('practice-sign'), reference: $('practice-reference'), yours: $('practice-yours'),
@@ -196,7 +199,7 @@ async function loop(id = chain, presented = null) {
     if (teaching.onFrame(result, now)) transcript.teaching(); // a sign shown to teach is not typed
     else if (practice.onFrame(result, now, drawn)) transcript.teaching(); // nor one practised
     else {
-      transcript.update(results[0], now, result.read);
+      transcript.update(results[0], now, result.read, result.features ?? null);
       if (drawn) { // a J or Z drawn in the air: typed, in the place of the I it started from
         speller.typeMotion(drawn, motion.since[drawn] ?? now);
         transcript.refresh(`${drawn}, drawn`);
@@ -423,6 +426,8 @@ async function main() {
   ui.landmarks.addEventListener('change', toggleLandmarks);
   ui.english.checked = englishOn();
   ui.english.addEventListener('change', () => { settings.english = ui.english.checked; saveSettings(settings); });
+  ui.learnFromWords.checked = settings.learnFromWords;
+  ui.learnFromWords.addEventListener('change', () => { settings.learnFromWords = ui.learnFromWords.checked; saveSettings(settings); });
   const wordsLoaded = Promise.all([loadWords(), loadWords('language/names.json', 'names')])
     .then(([words, names]) => { [completionWords, completionNames] = [words, names]; });
   const languageLoaded = loadLanguage().then((table) => {

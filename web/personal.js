@@ -35,6 +35,9 @@ export function personalProbabilities(point, taught, labels) {
   return density.map((value) => value / total);
 }
 
+// 4 decimals: a third of the storage, distances unchanged at the scale TAU reads them
+const stored = (hand) => Array.from(hand, (v) => Math.round(v * 1e4) / 1e4);
+
 const isHands = (hands) => Array.isArray(hands) &&
   hands.every((hand) => Array.isArray(hand) && hand.length === 63 && hand.every(Number.isFinite));
 
@@ -58,8 +61,14 @@ export class OwnSigns {
 
   /** Replace what was taught for this sign with these hands (arrays of 63 numbers). */
   teach(sign, hands) {
-    // 4 decimals: a third of the storage, distances unchanged at the scale TAU reads them
-    this.taught[sign] = hands.slice(-PER_SIGN).map((hand) => Array.from(hand, (v) => Math.round(v * 1e4) / 1e4));
+    this.taught[sign] = hands.slice(-PER_SIGN).map(stored);
+    this.save();
+  }
+
+  /** Add hands to signs ([{sign, hands}]: a word the user kept, speller.js onLearn), each sign
+   *  keeping its newest PER_SIGN. */
+  learn(letters) {
+    for (const { sign, hands } of letters) this.taught[sign] = [...(this.taught[sign] ?? []), ...hands.map(stored)].slice(-PER_SIGN);
     this.save();
   }
 

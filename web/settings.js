@@ -29,6 +29,7 @@ export function loadSettings() {
     facingMode: stored.facingMode === 'environment' ? 'environment' : 'user',
     landmarks: stored.landmarks !== false, // hand landmarks on unless turned off
     english: stored.english !== false, // the letter model of English (language.js) on unless turned off
+    learnFromWords: stored.learnFromWords !== false, // the words kept teach the user's signs (teach.js) unless turned off
     keptWords: keptWords(stored.keptWords),
   };
 }

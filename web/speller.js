@@ -20,6 +20,12 @@
 //   remembered by the page: a name spelled the user's way); letters read unsurely may be corrected
 //   into it, and completion offers it first.
 // - Every change of the text can be undone, Clear included.
+// - Learning from words kept: each letter typed keeps the hands (hand-landmark features) of the
+//   frames that typed it; when the next word begins after a word ended, that word still standing
+//   (not undone, not deleted), its letters' hands go to onLearn as the user's own hands of the
+//   letters of the word as it stands (corrected where correction changed a letter). A word whose
+//   letters cannot be matched to what was held (a letter added or removed by correction, a J or Z
+//   drawn, a completion) teaches nothing. The page keeps them as it keeps taught signs (personal.js).
 //
 // Chosen on the spelling benchmark (`make spell-bench`, studies/spelling.py) on seven webcam people's
 // streams and scored on eight others never seen: words right 42 % -> 61 % at a letter a second (the
@@ -32,6 +38,7 @@ export const FADE = 4; // evidence fades with time constant FADE × holdMs: belo
 export const RELEASE_MS = 250;
 const LONGEST_FRAME_MS = 200; // a longer gap (a stalled frame) counts as this
 const RECENT = 8; // signs typed whose times typeMotion may look back on
+export const LEARN_HANDS = 10; // hands kept of the frames that typed a letter: the last ones, as a lesson keeps them
 export const WORD_PAUSE_MS = 1000; // the hand lowered this long ends a word (longer than a release)
 
 // The letter sets spell the special classes in lower case, other copies capitalise them.
@@ -42,14 +49,16 @@ export class Speller {
   /** dictionary: () => {words, table, options?, names?} (language/words.json's list, the letter model
    *  of English, words.js CORRECTION, language/names.json's list) or null: what a word that ends is
    *  checked against; none, no correction.
-   *  keptWords: words never to correct; onKeep(word): a correction was undone, keeping `word`. */
+   *  keptWords: words never to correct; onKeep(word): a correction was undone, keeping `word`;
+   *  onLearn([{sign, hands}]): a word stood, these are the hands that typed its letters. */
   constructor({ threshold = DEFAULTS.threshold, holdMs = DEFAULTS.holdMs, dictionary = () => null,
-    keptWords = [], onKeep = () => {} } = {}) {
+    keptWords = [], onKeep = () => {}, onLearn = () => {} } = {}) {
     this.threshold = threshold;
     this.holdMs = holdMs;
     this.dictionary = dictionary;
     this.kept = new Set(keptWords);
     this.onKeep = onKeep;
+    this.onLearn = onLearn;
     this.text = '';
     this.reads = []; // per character of the text: what the recogniser read while it was held, or null
     this.history = []; // earlier [text, reads, the word a correction replaced], for undo
@@ -62,16 +71,19 @@ export class Speller {
     this.untyped = false; // ...it was counted as typed without being typed (ignoreUntilRelease)
     this.ignoreHeld = false; // the next sign seen counts as typed already (it was shown to teach it)
     this.recentlyTyped = []; // {at, before}: when each of the last signs was typed, and the text before it
+    this.holdingHands = []; // the hands of the frames holding the sign not yet typed
+    this.wordHands = []; // per letter of the word being spelled, the hands that typed it; null: not to learn from
+    this.learning = null; // {text, letters}: a word ended, learnt from if `text` still stands when the next begins
   }
 
   /**
    * Feed one frame's top prediction ({label, probability}, or null for no prediction) at time
    * `now` (ms); `probabilities` ({label: probability}, optional) is all the recogniser read, for
-   * correcting the word. Returns {progress: 0..1 towards typing the sign held, committed: the label
+   * correcting the word; `hand` (optional) the frame's hand-landmark features, to learn from. Returns {progress: 0..1 towards typing the sign held, committed: the label
    * typed this frame or null ('space' where lowering the hand ended a word), corrected: {from, to}
    * where a word ending was corrected, waiting: the sign held is not typed until a release, text}.
    */
-  update(top, now, probabilities = null) {
+  update(top, now, probabilities = null, hand = null) {
     const held = top && top.probability >= this.threshold && special(top.label) !== 'nothing' ? top.label : null;
     const dt = this.last === null ? 0 : Math.min(LONGEST_FRAME_MS, Math.max(0, now - this.last));
     this.last = now;
@@ -95,12 +107,14 @@ export class Speller {
     if (held === this.typed) return this.#state(this.untyped ? 0 : 1, null, corrected);
     const evidence = (this.evidence.get(held) ?? 0) + top.probability * dt;
     this.evidence.set(held, evidence);
+    if (hand) this.holdingHands = [...this.holdingHands.slice(1 - 3 * LEARN_HANDS), hand];
     if (probabilities) for (const label in probabilities) this.reading[label] = (this.reading[label] ?? 0) + probabilities[label] * dt;
     if (evidence < this.holdMs) return this.#state(evidence / this.holdMs, null, corrected);
     const read = probabilities ? normalised(this.reading) : null;
+    const hands = this.holdingHands.slice(-LEARN_HANDS);
     this.#typedNow(held, now, false);
     this.recentlyTyped = [...this.recentlyTyped.slice(1 - RECENT), { at: now, before: this.text }];
-    corrected = this.#type(held, read) ?? corrected;
+    corrected = this.#type(held, read, hands) ?? corrected;
     return this.#state(1, held, corrected);
   }
 
@@ -120,6 +134,7 @@ export class Speller {
   #typedNow(sign, now, untyped) {
     this.evidence.clear(); // the next sign starts from nothing
     this.reading = {};
+    this.holdingHands = [];
     this.typed = sign;
     this.typedSeen = now;
     this.untyped = untyped && sign !== null;
@@ -129,6 +144,7 @@ export class Speller {
   reset() {
     this.evidence.clear();
     this.reading = {};
+    this.holdingHands = [];
     this.last = null;
     this.typed = null;
     this.untyped = false;
@@ -151,6 +167,7 @@ export class Speller {
     const before = during ? first.before : this.text;
     this.#change(before + label, this.#sureAfter(before, before + label));
     this.recentlyTyped = [];
+    this.wordHands = null; // a J or Z has no still hand to learn from: neither has its word
     this.ignoreUntilRelease();
   }
 
@@ -159,11 +176,15 @@ export class Speller {
   completeWord(word) {
     const before = this.text.replace(/[A-Za-z]*$/, '');
     this.#change(before + word + ' ', this.#sureAfter(before, before + word + ' '));
+    this.wordHands = [];
+    this.learning = null;
     this.ignoreUntilRelease(); // the letter still held is not typed after the word
   }
 
   clear() {
     if (this.text) this.#change('', []);
+    this.wordHands = [];
+    this.learning = null;
   }
 
   /** Undo the last change of the text (a typed sign, a del, a Clear, a correction). False if none.
@@ -173,6 +194,7 @@ export class Speller {
     if (!this.history.length) return false;
     let corrected;
     [this.text, this.reads, corrected] = this.history.pop();
+    this.wordHands = null; // which hands typed the letters now at the end is no longer known
     if (corrected && !this.kept.has(corrected)) {
       this.kept.add(corrected);
       this.onKeep(corrected);
@@ -187,20 +209,44 @@ export class Speller {
     return [...this.reads.slice(0, before.length), ...Array(text.length - before.length).fill(null)];
   }
 
-  /** Type a sign; `read`: what the recogniser read while it was held. Returns a correction made
-   *  by the space that ended a word ({from, to}) or null. */
-  #type(label, read) {
+  /** Type a sign; `read`: what the recogniser read while it was held, `hands` the hands that held
+   *  it. Returns a correction made by the space that ended a word ({from, to}) or null. */
+  #type(label, read, hands = []) {
     const kind = special(label);
     // A space only ever separates words: none at the start, never two in a row.
     if (kind === 'space') {
       if (!this.text || this.text.endsWith(' ')) return null;
+      const typed = wordAtEnd(this.text);
       const corrected = this.#endWord();
       this.#change(this.text + ' ', [...this.reads, null]);
+      this.#endLearning(typed);
       return corrected;
     }
-    if (kind === 'del') { if (this.text) this.#change(this.text.slice(0, -1), this.reads.slice(0, -1)); }
-    else this.#change(this.text + label, [...this.reads, read]);
+    if (kind === 'del') {
+      if (this.text) this.#change(this.text.slice(0, -1), this.reads.slice(0, -1));
+      this.wordHands?.pop();
+    } else {
+      if (this.learning) { // the next word begins: did the text stay as the last word left it?
+        if (this.text === this.learning.text) this.onLearn(this.learning.letters);
+        this.learning = null;
+      }
+      this.#change(this.text + label, [...this.reads, read]);
+      if (this.wordHands && /^[A-Z]$/.test(label)) this.wordHands.push(hands);
+      else this.wordHands = null;
+    }
     return null;
+  }
+
+  /** A word ended (typed as `typed`, now the text's last word, corrected or not): what it would
+   *  teach if the text still reads so when the next word begins. */
+  #endLearning(typed) {
+    const word = wordAtEnd(this.text.trimEnd());
+    const hands = this.wordHands;
+    this.wordHands = [];
+    this.learning = null;
+    if (!hands || hands.length !== typed.length || word.length !== typed.length) return;
+    const letters = [...word].map((sign, i) => ({ sign, hands: hands[i] })).filter(({ hands }) => hands.length);
+    if (letters.length) this.learning = { text: this.text, letters };
   }
 
   #change(text, reads, corrected = null) {

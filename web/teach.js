@@ -16,7 +16,7 @@ const mostCommon = (labels) => {
 
 /** ui: { sign (select), teach, teachAll, forget, save, load (file input), status, taught, guide (the label
  *  over the preview) };
- *  page: { recogniser(), model(), running() }. */
+ *  page: { recogniser(), model(), running(), learnFromWords() }. */
 export function bindTeaching(ui, page) {
   let lesson = null; // while signs are being taught
   let taughtNow = []; // signs taught by this lesson
@@ -141,6 +141,17 @@ export function bindTeaching(ui, page) {
     return true;
   }
 
+  /** A word the user kept (speller.js onLearn: [{sign, hands}]): its letters' hands become their own
+   *  signs, as a lesson's would, unless turned off (studies/learn_from_words.py measures it). */
+  function learn(letters) {
+    const recogniser = page.recogniser();
+    if (lesson || !page.learnFromWords() || !recogniser?.usesHands || !recogniser.ownSigns) return;
+    const known = letters.filter(({ sign }) => recogniser.labels.includes(sign));
+    if (!known.length) return;
+    recogniser.ownSigns.learn(known);
+    refresh();
+  }
+
   /** The camera stopped or the model changed: a lesson in progress ends. */
   function cancel() {
     const stopped = lesson?.sign;
@@ -150,5 +161,5 @@ export function bindTeaching(ui, page) {
     if (stopped) say(`Stopped: ${stopped} not taught.`);
   }
 
-  return { onFrame, cancel, refresh };
+  return { onFrame, cancel, refresh, learn };
 }

@@ -62,8 +62,8 @@ export function bindTranscript(elements, speller) {
       render();
       if (words) say(words);
     },
-    update(top, now, read = null) {
-      const { progress, committed, corrected, waiting } = speller.update(top, now, read);
+    update(top, now, read = null, hand = null) {
+      const { progress, committed, corrected, waiting } = speller.update(top, now, read, hand);
       hold.value = progress;
       showHeld(top, progress);
       holdLabel.textContent = waiting ? 'Lower your hand or change sign to start typing'

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
 import { CORRECTION, KEPT_RANK, correctWord, withKept } from '../../web/words.js';
-import { Speller, WORD_PAUSE_MS } from '../../web/speller.js';
+import { LEARN_HANDS, Speller, WORD_PAUSE_MS } from '../../web/speller.js';
 
 const read = (file) => JSON.parse(fs.readFileSync(new URL(`../../web/language/${file}`, import.meta.url)));
 const { words } = read('words.json');
@@ -130,4 +130,63 @@ test('the names list: a census name read surely stays, one read unsurely becomes
   spell(speller, 'BRADLY', clock);
   spell(speller, ['space'], clock);
   assert.equal(speller.text, 'BRADLY ');
+});
+
+/** spell(), each frame also carrying a hand: [the letter shown, the frame's time] stands for its features. */
+function spellWithHands(speller, letters, clock, readings = {}) {
+  for (const [i, letter] of [...letters].entries()) {
+    const read = readings[i] ?? { [letter]: 0.95 };
+    for (let t = 0; t < 1000; t += 100, clock.now += 100) {
+      speller.update({ label: letter, probability: read[letter] }, clock.now, read, [letter, clock.now]);
+    }
+    speller.update({ label: 'nothing', probability: 1 }, clock.now += 100, null);
+  }
+}
+
+function lowerHand(speller, clock) {
+  for (const end = clock.now + WORD_PAUSE_MS; clock.now <= end; clock.now += 100) speller.update({ label: 'nothing', probability: 1 }, clock.now);
+}
+
+test('a word that stands teaches the hands that typed its letters, as corrected, once the next word begins', () => {
+  const learnt = [];
+  const speller = new Speller({ dictionary: () => ({ words, table }), onLearn: (letters) => learnt.push(letters) });
+  const clock = { now: 0 };
+  spellWithHands(speller, 'EXMECT', clock, { 2: { M: 0.6, P: 0.35 } });
+  lowerHand(speller, clock);
+  assert.equal(speller.text, 'EXPECT ');
+  assert.deepEqual(learnt, []); // the user may still undo it
+  spellWithHands(speller, 'A', clock);
+  assert.equal(learnt.length, 1);
+  const letters = learnt[0];
+  assert.deepEqual(letters.map(({ sign }) => sign), [...'EXPECT']);
+  // the P's hands are those that were held for it (read as M), the last LEARN_HANDS at most, in order
+  assert.ok(letters[2].hands.length > 0 && letters[2].hands.length <= LEARN_HANDS);
+  assert.ok(letters[2].hands.every(([shown]) => shown === 'M'));
+  assert.ok(letters.every(({ sign, hands }, i) => sign === 'P' || hands.every(([shown]) => shown === 'EXMECT'[i])));
+});
+
+test('a correction undone, a word deleted or drawn with J teaches nothing', () => {
+  const learnt = [];
+  const make = () => new Speller({ dictionary: () => ({ words, table }), onLearn: (letters) => learnt.push(letters) });
+  const clock = { now: 0 };
+  const undone = make();
+  spellWithHands(undone, 'EXMECT', clock, { 2: { M: 0.6, P: 0.35 } });
+  lowerHand(undone, clock);
+  undone.undo(); // the space
+  undone.undo(); // the correction: EXMECT is kept as typed
+  spellWithHands(undone, ['space'], clock);
+  spellWithHands(undone, 'A', clock);
+  const deleted = make();
+  spellWithHands(deleted, 'EXPECT', clock);
+  lowerHand(deleted, clock);
+  spellWithHands(deleted, ['del'], clock); // the space taken back: the word goes on
+  spellWithHands(deleted, 'A', clock);
+  const drawn = make();
+  spellWithHands(drawn, 'I', clock);
+  drawn.typeMotion('J', 0); // in the place of the I
+  spellWithHands(drawn, 'A', clock);
+  lowerHand(drawn, clock);
+  spellWithHands(drawn, 'A', clock);
+  assert.deepEqual([undone.text, deleted.text, drawn.text], ['EXMECT A', 'EXPECTA', 'J A']);
+  assert.deepEqual(learnt, []);
 });
