@@ -176,7 +176,8 @@ def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, si
         page = open_page(launch(camera=str(camera)), site.url + f"?model=letters&landmarks={landmarks}")
         shown = spell_with_camera(page, expected)
         if name == "hi":  # HI stood when L began the next word: the hands that typed H and I became the user's
-            own = page.evaluate("() => JSON.parse(localStorage.getItem('signcam.own-signs.letters') ?? '{}')")
+            own = page.evaluate("() => JSON.parse(localStorage.getItem('signcam.learnt-signs.letters') ?? '{}')")
+            assert page.evaluate("() => localStorage.getItem('signcam.own-signs.letters')") in (None, "{}")
             if landmarks == "on":
                 assert sorted(own) == ["H", "I"], own
                 assert all(1 <= len(hands) <= 10 and all(len(h) == 63 for h in hands) for hands in own.values())

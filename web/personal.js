@@ -41,45 +41,61 @@ const stored = (hand) => Array.from(hand, (v) => Math.round(v * 1e4) / 1e4);
 const isHands = (hands) => Array.isArray(hands) &&
   hands.every((hand) => Array.isArray(hand) && hand.length === 63 && hand.every(Number.isFinite));
 
-/** The hands a user taught for one model, kept in localStorage under signcam.own-signs.MODEL. */
+/** The hands a user taught for one model, kept in localStorage under signcam.own-signs.MODEL, and
+ *  those learnt from the words they kept, under signcam.learnt-signs.MODEL: apart, so that a word
+ *  never pushes out a lesson's hands (a word left standing wrong teaches its misread letters). */
 export class OwnSigns {
   constructor(model, storage = null) {
     this.key = `signcam.own-signs.${model}`;
+    this.learntKey = `signcam.learnt-signs.${model}`;
     this.storage = storage;
-    this.taught = Object.fromEntries(Object.entries(readStored(this.key, storage)).filter(([, hands]) => isHands(hands)));
+    const read = (key) => Object.fromEntries(Object.entries(readStored(key, storage)).filter(([, hands]) => isHands(hands)));
+    this.taught = read(this.key);
+    this.learnt = read(this.learntKey);
     this.version = 0; // counts changes, so that what is worked out from the hands is worked out again
+  }
+
+  /** { sign: [hands] }: taught and learnt together, as the recogniser compares them. */
+  hands() {
+    const all = Object.fromEntries(Object.entries(this.taught).map(([sign, hands]) => [sign, [...hands]]));
+    for (const [sign, hands] of Object.entries(this.learnt)) all[sign] = [...(all[sign] ?? []), ...hands];
+    return all;
   }
 
   /** { sign: number of hands } */
   counts() {
-    return Object.fromEntries(Object.entries(this.taught).map(([sign, hands]) => [sign, hands.length]));
+    return Object.fromEntries(Object.entries(this.hands()).map(([sign, hands]) => [sign, hands.length]));
   }
 
   get empty() {
-    return Object.keys(this.taught).length === 0;
+    return Object.keys(this.taught).length === 0 && Object.keys(this.learnt).length === 0;
   }
 
-  /** Replace what was taught for this sign with these hands (arrays of 63 numbers). */
+  /** Replace what was taught for this sign with these hands (arrays of 63 numbers); a lesson also
+   *  replaces what was learnt of it. */
   teach(sign, hands) {
     this.taught[sign] = hands.slice(-PER_SIGN).map(stored);
+    delete this.learnt[sign];
     this.save();
   }
 
   /** Add hands to signs ([{sign, hands}]: a word the user kept, speller.js onLearn), each sign
-   *  keeping its newest PER_SIGN. */
+   *  keeping its newest PER_SIGN learnt. */
   learn(letters) {
-    for (const { sign, hands } of letters) this.taught[sign] = [...(this.taught[sign] ?? []), ...hands.map(stored)].slice(-PER_SIGN);
+    for (const { sign, hands } of letters) this.learnt[sign] = [...(this.learnt[sign] ?? []), ...hands.map(stored)].slice(-PER_SIGN);
     this.save();
   }
 
   forget() {
     this.taught = {};
+    this.learnt = {};
     this.save();
   }
 
   save() {
     this.version += 1;
     writeStored(this.key, this.taught, this.storage); // full or blocked: taught for this visit only
+    writeStored(this.learntKey, this.learnt, this.storage);
   }
 }
 

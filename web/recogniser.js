@@ -153,7 +153,7 @@ class Recogniser {
   async taughtPoints() {
     const signs = this.ownSigns;
     if (this.taught?.signs !== signs || this.taught.version !== signs.version) {
-      const entries = Object.entries(signs.taught);
+      const entries = Object.entries(signs.hands());
       const hands = entries.flatMap(([, ofSign]) => ofSign);
       const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(hands, [hands.length, 63])));
       const answers = await output.array();

@@ -84,7 +84,8 @@ export function bindTeaching(ui, page) {
 
   ui.save.addEventListener('click', () => {
     const filename = `signcam-signs-${page.model()}.json`;
-    offerDownload(filename, signsFile(page.model(), page.recogniser().ownSigns.taught));
+    const { taught, learnt } = page.recogniser().ownSigns;
+    offerDownload(filename, signsFile(page.model(), { ...learnt, ...taught })); // a sign's lesson before its words
     say(`Saved your ${page.model()} signs to ${filename}.`);
   });
 

@@ -146,3 +146,18 @@ test('a signs file round-trips, and a wrong or damaged one is refused with the r
   assert.equal(readSignsFile(many, 'letters', ['U']).signs.U.length, PER_SIGN);
   assert.equal(readSignsFile(many, 'letters', ['U']).signs.U[0][0], 2);
 });
+
+test("hands learnt from words are kept apart: they never push out a lesson's, and a lesson replaces them", () => {
+  const storage = new MemoryStorage();
+  const signs = new OwnSigns('letters', storage);
+  signs.teach('A', Array.from({ length: PER_SIGN }, () => hand(0.1)));
+  signs.learn([{ sign: 'A', hands: Array.from({ length: PER_SIGN + 2 }, () => hand(0.2)) }, { sign: 'B', hands: [hand(0.3)] }]);
+  assert.deepEqual(signs.counts(), { A: 2 * PER_SIGN, B: 1 }); // the lesson's ten and the newest ten learnt
+  assert.deepEqual(signs.hands().A.map((h) => h[0]), [...Array(PER_SIGN).fill(0.1), ...Array(PER_SIGN).fill(0.2)]);
+  const reloaded = new OwnSigns('letters', storage);
+  assert.deepEqual(reloaded.counts(), { A: 2 * PER_SIGN, B: 1 });
+  reloaded.teach('B', [hand(0.4)]); // a lesson of B replaces what words taught of it
+  assert.deepEqual(reloaded.hands().B.map((h) => h[0]), [0.4]);
+  reloaded.forget();
+  assert.ok(reloaded.empty && new OwnSigns('letters', storage).empty);
+});
