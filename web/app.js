@@ -94,10 +94,11 @@ bindSettingsPanel({
 }, settings, speller);
 
 /** The status line when nothing else is happening. A model that reads new people much worse than
- *  the people it learnt from (metadata.new_people) points a user who taught it nothing to the remedy. */
+ *  the people it learnt from (metadata.new_people) points a user who has had no lesson to the remedy
+ *  (words kept teach it too, but a lesson does better: personal.js). */
 function idleStatus() {
   if (!running) return 'Ready. Press Start camera, or choose a photo.';
-  const untaught = recogniser.usesHands && recogniser.ownSigns?.empty;
+  const untaught = recogniser.usesHands && recogniser.ownSigns?.noLesson;
   return 'Show a sign to the camera.' + (untaught && newPeopleGap() > 0.05
     ? ' Signs read wrong? "Teach it your signs" (below) learns your hands in about a minute.' : '');
 }

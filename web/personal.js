@@ -68,7 +68,12 @@ export class OwnSigns {
   }
 
   get empty() {
-    return Object.keys(this.taught).length === 0 && Object.keys(this.learnt).length === 0;
+    return this.noLesson && Object.keys(this.learnt).length === 0;
+  }
+
+  /** No sign taught by a lesson (some may have been learnt from words). */
+  get noLesson() {
+    return Object.keys(this.taught).length === 0;
   }
 
   /** Replace what was taught for this sign with these hands (arrays of 63 numbers); a lesson also
