@@ -181,6 +181,7 @@ def test_letters_model_spells_hi_space_and_a_double_l(landmarks, shared_data, si
             if landmarks == "on":
                 assert sorted(own) == ["H", "I"], own
                 assert all(1 <= len(hands) <= 10 and all(len(h) == 63 for h in hands) for hands in own.values())
+                assert page.text_content("[data-testid=teach-status]") == "Learnt how you sign H I from the word you kept."
             else:  # no hand's shape, nothing to learn
                 assert own == {}
         if name == "hi" and landmarks == "on":  # the page as users get it; screenshots for the README

@@ -151,6 +151,7 @@ export function bindTeaching(ui, page) {
     if (!known.length) return;
     recogniser.ownSigns.learn(known);
     refresh();
+    say(`Learnt how you sign ${known.map(({ sign }) => sign).join(' ')} from the word you kept.`);
   }
 
   /** The camera stopped or the model changed: a lesson in progress ends. */
