@@ -11,8 +11,9 @@ only the words typed exactly right, as a user who deletes the wrong ones), and i
 become that user's own hands of the letters it stands as (the newest PER_SIGN a sign, as the page
 keeps them). Then they spell the benchmark's common words made of the second half of their photos,
 with and without those hands, and with every sign taught by a lesson instead (the first 3 photos of
-each sign, of the first half) for comparison. The page learns each letter from the last LEARN_HANDS
-frames that typed it; here from every frame its hold showed (the streams' letters are known).
+each sign, of the first half) for comparison. Each letter teaches the last LEARN_HANDS frames with a
+hand of its hold, as the page's speller keeps them (here the streams' letters are known; the page
+takes the frames that typed it).
 """
 import argparse
 import json
@@ -22,6 +23,8 @@ import numpy as np
 
 from studies import people_out, personal_people, spelling
 from training import keypoints, language, personal
+
+LEARN_HANDS = 10  # web/speller.js LEARN_HANDS
 
 
 def halves(y, frames, classes):
@@ -66,6 +69,8 @@ def main(argv=None):
     ap.add_argument("--landmarks", default="runs/landmarks")
     ap.add_argument("--learn-words", type=int, default=100, help="words spelled while the page learns")
     ap.add_argument("--only-right", action="store_true", help="learn only from the words typed exactly right")
+    ap.add_argument("--hands-per-letter", type=int, default=LEARN_HANDS,
+                    help="frames with a hand each letter typed teaches: the last of its hold (web/speller.js LEARN_HANDS)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     classes = json.loads(people_out.RUN_SPLIT.read_text())["classes"]
@@ -99,7 +104,7 @@ def main(argv=None):
                 continue
             for letter, shown in zip(label_word, held):
                 if letter in classes:
-                    kept.setdefault(letter, []).extend(i for i in shown if p["found"][i])
+                    kept.setdefault(letter, []).extend([i for i in shown if p["found"][i]][-args.hands_per_letter:])
         taught_rows = [i for sign in kept for i in kept[sign][-personal.PER_SIGN:]]
         taught_labels = [classes.index(sign) for sign in kept for _ in kept[sign][-personal.PER_SIGN:]]
         # 2. Later words, made of the other half of the photos: nothing taught, learnt from words, taught by a lesson.
