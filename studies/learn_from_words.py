@@ -40,26 +40,15 @@ def halves(y, frames, classes):
 
 def letter_frames(word, photos_of, rng, hold, release, lead):
     """spelling.stream's frames, and for each letter the photos its hold showed."""
-    frames, held = [-1] * lead, []
-    step = round(spelling.PHOTO_MS / spelling.FRAME_MS)
-    for i, letter in enumerate(word):
-        if i and word[i - 1] == letter:
-            frames += [-1] * release
-        photos = photos_of[letter]
-        start = rng.integers(len(photos))
-        shown = [int(photos[(start + j // step) % len(photos)]) for j in range(hold)]
-        frames += shown
-        held.append(shown)
-    return frames + [-1] * round(spelling.END_S * 1000 / spelling.FRAME_MS), held
+    held = []
+    return spelling.stream(word, photos_of, rng, hold, release, lead, holds=held), held
 
 
 def probabilities_with(p, x, taught_rows, taught_labels, classes):
     """The page's per-photo probabilities (keypoints.recognised_probabilities) with these taught hands."""
     kp = p["keypoints"]
     if len(taught_rows):
-        points = personal.hand_points(x, kp)
-        kp = personal.with_personal(kp, personal.personal_probabilities(points, points[taught_rows], taught_labels,
-                                                                        len(classes)))
+        kp = personal.with_own_signs(kp, x, (taught_rows, taught_labels))
     return keypoints.recognised_probabilities(kp, p["image"], p["found"], float(p["weight"]), classes, float(p["bar"]))
 
 
@@ -111,10 +100,9 @@ def main(argv=None):
         test = [w for w in test_list if all(c in second for c in w)]
         test_built = [letter_frames(w, second, rng, hold, release, lead)[0] for w in test]
         lesson_rows = [i for sign in first for i in [j for j in first[sign] if p["found"][j]][:3]]
-        lesson = {"rows": lesson_rows, "labels": [int(y[i]) for i in lesson_rows]}
         scores = {}
         for name, (rows_, labels_) in {"nothing taught": ([], []), "learnt from words": (taught_rows, taught_labels),
-                                        "taught by a lesson": (lesson["rows"], lesson["labels"])}.items():
+                                        "taught by a lesson": (lesson_rows, y[lesson_rows])}.items():
             probs = probabilities_with(p, x, np.array(rows_, int), np.array(labels_, int), classes)
             out = spelling.run_speller({person: {"probabilities": np.round(probs, 5).tolist(), "streams": test_built}},
                                        classes, english)[person]

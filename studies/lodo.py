@@ -131,9 +131,8 @@ def main(argv=None):
             # The page teaches and compares the hand it draws: the first reading that found one.
             test_x, _ = features_for(test_paths, first_hands(test_table))
             taught, tested = personal.teaching_split(test_paths, y_test, test_found)
-            points = personal.hand_points(test_x, keypoint_probs)
-            own = personal.personal_probabilities(points, points[taught], y_test[taught], len(classes))
-            fused_own = decide(personal.with_personal(keypoint_probs, own), test_image, test_found, weight, classes, bar)
+            keypoints_taught = personal.with_own_signs(keypoint_probs, test_x, (taught, y_test[taught]))
+            fused_own = decide(keypoints_taught, test_image, test_found, weight, classes, bar)
             result.update(image_run=run_name, fusion_image_weight=weight, no_hand_min_confidence=bar,
                           image=float(np.mean(test_image.argmax(1) == y_test)),
                           fused=float(np.mean(fused == y_test)),
@@ -147,7 +146,7 @@ def main(argv=None):
                      image=test_image, found=test_found, y=y_test, classes=np.array(classes),
                      weight=weight, bar=bar,
                      # and after the held-out signer taught their signs, on the photos it was not taught with
-                     keypoints_taught=personal.with_personal(keypoint_probs, own), tested=tested)
+                     keypoints_taught=keypoints_taught, tested=tested)
         summary[held_out] = result
         print(held_out, json.dumps(result), flush=True)
 

@@ -70,9 +70,8 @@ def accuracy_taught(p, x, taught, tested, beta=personal.BETA, tau=personal.TAU, 
     """Fused accuracy on the tested rows once the taught rows are the person's own signs."""
     if not len(taught):
         return float(np.mean((decisions(p, p["keypoints"]) == p["y"])[tested]))
-    points = personal.hand_points(x, p["keypoints"], beta)
-    own = personal.personal_probabilities(points, points[taught], p["y"][taught], len(p["classes"]), tau)
-    return float(np.mean((decisions(p, personal.with_personal(p["keypoints"], own, gamma)) == p["y"])[tested]))
+    steered = personal.with_own_signs(p["keypoints"], x, (taught, p["y"][taught]), beta, tau, gamma)
+    return float(np.mean((decisions(p, steered) == p["y"])[tested]))
 
 
 def main(argv=None):

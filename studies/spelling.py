@@ -99,9 +99,7 @@ def people_photos(people_dir, landmarks, classes, taught=False):
             x, frames, y = personal_people.person_rows(rows, tables, person)
             hands, shown = personal_people.teaching_split(frames, y, saved["found"], personal_people.PER_SIGN,
                                                           personal_people.GAP)
-            points = personal.hand_points(x, keypoint_probs)
-            keypoint_probs = personal.with_personal(
-                keypoint_probs, personal.personal_probabilities(points, points[hands], y[hands], len(classes)))
+            keypoint_probs = personal.with_own_signs(keypoint_probs, x, (hands, y[hands]))
             shown |= y == classes.index("nothing")
         probabilities = keypoints.recognised_probabilities(keypoint_probs, saved["image"], saved["found"],
                                                            float(saved["weight"]), classes, float(saved["bar"]))
@@ -111,9 +109,10 @@ def people_photos(people_dir, landmarks, classes, taught=False):
     return out
 
 
-def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames, jitter=0.0):
+def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames, jitter=0.0, holds=None):
     """Photo indices a frame (-1: an empty scene) for one word, the hand lowered after it; jitter: each
-    letter held hold_frames × U(1 − jitter, 1 + jitter) (a signer's own pace), not drawn at 0."""
+    letter held hold_frames × U(1 − jitter, 1 + jitter) (a signer's own pace), not drawn at 0.
+    holds: a list that gets each letter's frames (studies.learn_from_words learns from them)."""
     frames = [-1] * lead_frames
     for i, letter in enumerate(word):
         if i and word[i - 1] == letter:
@@ -122,7 +121,10 @@ def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames, jitte
         start = rng.integers(len(photos))
         step = round(PHOTO_MS / FRAME_MS)  # frames a photo stands for
         held = round(hold_frames * rng.uniform(1 - jitter, 1 + jitter)) if jitter else hold_frames
-        frames += [int(photos[(start + j // step) % len(photos)]) for j in range(held)]
+        shown = [int(photos[(start + j // step) % len(photos)]) for j in range(held)]
+        frames += shown
+        if holds is not None:
+            holds.append(shown)
     return frames + [-1] * round(END_S * 1000 / FRAME_MS)
 
 

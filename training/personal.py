@@ -52,6 +52,15 @@ def with_personal(keypoint_probs, personal, gamma=GAMMA):
     return fuse(keypoint_probs, personal, gamma)
 
 
+def with_own_signs(keypoint_probs, features, taught, beta=BETA, tau=TAU, gamma=GAMMA):
+    """The keypoint model's N×C probabilities once the rows `taught` (indices into the N hands, with
+    their labels: (rows, labels)) are the user's own signs, as the page steers them (recogniser.js)."""
+    rows, labels = taught
+    points = hand_points(features, keypoint_probs, beta)
+    own = personal_probabilities(points, points[rows], labels, np.shape(keypoint_probs)[1], tau)
+    return with_personal(keypoint_probs, own, gamma)
+
+
 def teaching_split(paths, y, found, per_sign=PER_SIGN):
     """What a new user would teach and what to score them on: for every sign, its first `per_sign`
     photos with a hand, all from its first frame block (a moment of video, as the page records), and

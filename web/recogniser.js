@@ -83,7 +83,7 @@ class Recogniser {
     this.minImageConfidence = info?.no_hand_min_confidence ?? 0;
     this.usesHands = Boolean(tracker);
     this.ownSigns = null; // an OwnSigns (personal.js) once the page sets it
-    this.taught = null; // its hands as points (taughtPoints()), and which version of them
+    this.ownPoints = null; // ownSigns' hands as points (taughtPoints()), and which version of them
     this.lastSquare = null; // the square the image model read the last video frame from (null: the centre)
   }
 
@@ -152,7 +152,7 @@ class Recogniser {
    *  keypoint model's answer on it, worked out again only when the taught hands change. */
   async taughtPoints() {
     const signs = this.ownSigns;
-    if (this.taught?.signs !== signs || this.taught.version !== signs.version) {
+    if (this.ownPoints?.signs !== signs || this.ownPoints.version !== signs.version) {
       const entries = Object.entries(signs.hands());
       const hands = entries.flatMap(([, ofSign]) => ofSign);
       const output = tf.tidy(() => this.keypoints.predict(tf.tensor2d(hands, [hands.length, 63])));
@@ -160,8 +160,8 @@ class Recogniser {
       output.dispose();
       let next = 0;
       const points = Object.fromEntries(entries.map(([sign, ofSign]) => [sign, ofSign.map((hand) => handPoint(hand, answers[next++]))]));
-      this.taught = { signs, version: signs.version, points };
+      this.ownPoints = { signs, version: signs.version, points };
     }
-    return this.taught.points;
+    return this.ownPoints.points;
   }
 }

@@ -71,7 +71,7 @@ export class Speller {
     this.untyped = false; // ...it was counted as typed without being typed (ignoreUntilRelease)
     this.ignoreHeld = false; // the next sign seen counts as typed already (it was shown to teach it)
     this.recentlyTyped = []; // {at, before}: when each of the last signs was typed, and the text before it
-    this.holdingHands = []; // the hands of the frames holding the sign not yet typed
+    this.holdingHands = []; // the last LEARN_HANDS hands of the frames holding the sign not yet typed
     this.wordHands = []; // per letter of the word being spelled, the hands that typed it; null: not to learn from
     this.learning = null; // {text, letters}: a word ended, learnt from if `text` still stands when the next begins
   }
@@ -107,11 +107,14 @@ export class Speller {
     if (held === this.typed) return this.#state(this.untyped ? 0 : 1, null, corrected);
     const evidence = (this.evidence.get(held) ?? 0) + top.probability * dt;
     this.evidence.set(held, evidence);
-    if (hand) this.holdingHands = [...this.holdingHands.slice(1 - 3 * LEARN_HANDS), hand];
+    if (hand) { // only the last LEARN_HANDS are kept: no array grows, or is copied, frame by frame
+      this.holdingHands.push(hand);
+      if (this.holdingHands.length > LEARN_HANDS) this.holdingHands.shift();
+    }
     if (probabilities) for (const label in probabilities) this.reading[label] = (this.reading[label] ?? 0) + probabilities[label] * dt;
     if (evidence < this.holdMs) return this.#state(evidence / this.holdMs, null, corrected);
     const read = probabilities ? normalised(this.reading) : null;
-    const hands = this.holdingHands.slice(-LEARN_HANDS);
+    const hands = this.holdingHands;
     this.#typedNow(held, now, false);
     this.recentlyTyped = [...this.recentlyTyped.slice(1 - RECENT), { at: now, before: this.text }];
     corrected = this.#type(held, read, hands) ?? corrected;
