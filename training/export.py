@@ -146,27 +146,32 @@ def new_people_metadata(source):
     }
 
 
+# new_people to 5 digits: a share the page and README print to 0.1 % is not rounded twice (0.979487
+# -> 0.9795 -> 98.0 %)
+DIGITS = 5
+
+
 def people_out_metadata(summary, taught=None):
     """new_people from studies.people_out: the recogniser as the page runs it (fused) on each person
     the image model never saw, and the keypoint model alone on every person; with studies.personal_people's
     results (taught), the same people once they taught the page their signs."""
-    fused = {person: round(r["fused"], 4) for person, r in summary["people"].items() if "fused" in r}
-    keypoints = {person: round(r["keypoints"], 4) for person, r in summary["people"].items()}
+    fused = {person: round(r["fused"], DIGITS) for person, r in summary["people"].items() if "fused" in r}
+    keypoints = {person: round(r["keypoints"], DIGITS) for person, r in summary["people"].items()}
     worst = min(fused, key=fused.get)
     once_taught = taught and {
         "how": taught["how"],
-        "mean_fused": round(taught["taught_every_sign"]["mean"], 4),
+        "mean_fused": round(taught["taught_every_sign"]["mean"], DIGITS),
         "worst": {"person": taught["taught_every_sign"]["worst"],
-                  "fused": round(taught["taught_every_sign"]["worst_value"], 4)},
+                  "fused": round(taught["taught_every_sign"]["worst_value"], DIGITS)},
     }
     return {
         "how": "leave people out (studies/people_out.py): each person scored by models trained without them",
         "fused": fused,
-        "mean_fused": round(sum(fused.values()) / len(fused), 4),
+        "mean_fused": round(sum(fused.values()) / len(fused), DIGITS),
         "worst": {"person": worst, "fused": fused[worst]},
-        "spread_fused": round(float(summary["summary"]["fused"]["spread"]), 4),
+        "spread_fused": round(float(summary["summary"]["fused"]["spread"]), DIGITS),
         "keypoints": keypoints,
-        "mean_keypoints": round(sum(keypoints.values()) / len(keypoints), 4),
+        "mean_keypoints": round(sum(keypoints.values()) / len(keypoints), DIGITS),
         **({"once_taught": once_taught} if once_taught else {}),
     }
 
