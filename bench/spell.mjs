@@ -11,6 +11,11 @@
 // -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
 // Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its letters last changed; with
 // input.completion ({list: [WORD]}), also _completion: {list: share of letters completion saves}.
+// input.session (studies/learn_from_words.py): each person's streams are one visit, spelled in turn by
+// one speller that learns from the words kept, as the page's does (speller.js onLearn), from the frames
+// whose photo has a hand (people[P].hands: 1 or 0 a photo); with session.delete_wrong, a word typed
+// other than people[P].words says is cleared before the next (the user presses Clear). Also prints
+// _learnt: {PERSON: [{sign, hands: [photo]}] in the order the page would learn them}.
 import fs from 'node:fs';
 
 import { Speller, DEFAULTS } from '../web/speller.js';
@@ -37,10 +42,17 @@ function top(probabilities) {
 }
 
 const out = {};
-for (const [person, { probabilities, streams }] of Object.entries(input.people)) {
-  out[person] = streams.map((frames) => {
-    const speller = new Speller({ threshold: input.threshold ?? DEFAULTS.threshold, holdMs: input.hold_ms ?? DEFAULTS.holdMs,
-      dictionary: () => dictionary });
+const learnt = {};
+for (const [person, { probabilities, streams, hands = [], words = [] }] of Object.entries(input.people)) {
+  const newSpeller = () => new Speller({ threshold: input.threshold ?? DEFAULTS.threshold,
+    holdMs: input.hold_ms ?? DEFAULTS.holdMs, dictionary: () => dictionary,
+    onLearn: (letters) => learnt[person].push(...letters.map(({ sign, hands: held }) => ({ sign, hands: held.map((h) => h.photo) }))) });
+  learnt[person] = [];
+  const visit = input.session ? newSpeller() : null;
+  let start = 0; // ms: a visit's streams follow one another
+  out[person] = streams.map((frames, s) => {
+    const speller = visit ?? newSpeller();
+    const from = speller.text.length;
     let last = null;
     frames.forEach((photo, i) => {
       let reading = nothing, read = null;
@@ -50,12 +62,16 @@ for (const [person, { probabilities, streams }] of Object.entries(input.people))
         read = Object.fromEntries(labels.map((label, k) => [label, p[k]]));
       }
       const before = speller.text.trimEnd(); // the space lowering the hand types is not the word's
-      speller.update(reading, i * frameMs, read);
+      speller.update(reading, start + i * frameMs, read, photo >= 0 && hands[photo] ? { photo } : null);
       if (speller.text.trimEnd() !== before) last = i * frameMs;
     });
-    return { text: speller.text, last_ms: last };
+    if (visit) start += frames.length * frameMs;
+    const text = speller.text.slice(from);
+    if (input.session?.delete_wrong && text.trim() !== words[s]) speller.clear();
+    return { text, last_ms: last };
   });
 }
+if (input.session) out._learnt = learnt;
 // Word completion (web/completion.js with web/language/words.json and names.json): of each list's letters, the share
 // a user need not sign, picking the word once it is offered.
 if (input.completion) {

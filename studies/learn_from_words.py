@@ -1,19 +1,19 @@
 """How much the page learns a person's signs from the words they keep (speller.js onLearn ->
-teach.js learn), with no lesson: a simulation.
+teach.js learn), with no lesson: a simulation through the page's own speller.
 
     python -m studies.learn_from_words [--learn-words 100] [--only-right]
 
 Each of the 15 people of `make people` (read by models that never saw them) spells --learn-words
-common words (of the four fifths the benchmark's lists are not drawn from) through the page's
-speller, made of the first half of their photos of each letter (in capture order). Every word that
-ends with as many letters as were meant stands, as a user who corrects nothing leaves it (--only-right:
-only the words typed exactly right, as a user who deletes the wrong ones), and its letters' frames
-become that user's own hands of the letters it stands as (the newest PER_SIGN a sign, as the page
-keeps them). Then they spell the benchmark's common words made of the second half of their photos,
-with and without those hands, and with every sign taught by a lesson instead (the first 3 photos of
-each sign, of the first half) for comparison. Each letter teaches the last LEARN_HANDS frames with a
-hand of its hold, as the page's speller keeps them (here the streams' letters are known; the page
-takes the frames that typed it).
+common words (of the four fifths the benchmark's lists are not drawn from), one after another in one
+visit, through web/speller.js under node (bench/spell.mjs with `session`), made of the first half of
+their photos of each letter (in capture order). The speller learns as it does in the page: when the
+next word begins and the last one still stands, its letters' hands (of the last LEARN_HANDS frames
+with a hand that typed each) become the user's, labelled by the word as it stands, corrected or not:
+a user who corrects nothing; --only-right: one who clears every word typed wrong, which then teaches
+nothing. Those hands are kept as the page keeps them (personal.js learn: the newest PER_SIGN a sign).
+Then the person spells the benchmark's common words made of the second half of their photos, with
+and without them, and with every sign taught by a lesson instead (the first 3 photos of each sign,
+of the first half) for comparison.
 """
 import argparse
 import json
@@ -23,8 +23,6 @@ import numpy as np
 
 from studies import people_out, personal_people, spelling
 from training import keypoints, language, personal
-
-LEARN_HANDS = 10  # web/speller.js LEARN_HANDS
 
 
 def halves(y, frames, classes):
@@ -36,12 +34,6 @@ def halves(y, frames, classes):
         if len(mine) >= 4:
             first[label], second[label] = list(mine[:len(mine) // 2]), list(mine[len(mine) // 2:])
     return first, second
-
-
-def letter_frames(word, photos_of, rng, hold, release, lead):
-    """spelling.stream's frames, and for each letter the photos its hold showed."""
-    held = []
-    return spelling.stream(word, photos_of, rng, hold, release, lead, holds=held), held
 
 
 def probabilities_with(p, x, taught_rows, taught_labels, classes):
@@ -57,9 +49,7 @@ def main(argv=None):
     ap.add_argument("--people", default="runs/people")
     ap.add_argument("--landmarks", default="runs/landmarks")
     ap.add_argument("--learn-words", type=int, default=100, help="words spelled while the page learns")
-    ap.add_argument("--only-right", action="store_true", help="learn only from the words typed exactly right")
-    ap.add_argument("--hands-per-letter", type=int, default=LEARN_HANDS,
-                    help="frames with a hand each letter typed teaches: the last of its hold (web/speller.js LEARN_HANDS)")
+    ap.add_argument("--only-right", action="store_true", help="clear every word typed wrong: learn only from the right ones")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     classes = json.loads(people_out.RUN_SPLIT.read_text())["classes"]
@@ -75,30 +65,24 @@ def main(argv=None):
         p = dict(np.load(f"{args.people}/probabilities-{person}.npz"))
         x, frames, y = personal_people.person_rows(rows, tables, person)
         first, second = halves(y, frames, classes)
-        # 1. Spelling while the page learns (untaught probabilities: it learns after each word, but the
-        #    words are few against the hands kept, so the order of learning hardly matters).
+        # 1. A visit of words while the page learns (read untaught throughout: the page would read the
+        #    visit's later words with what it learnt already, a little better than here).
         learn = [w for w in learn_list if all(c in first for c in w)]
         learn = [learn[i] for i in rng.permutation(len(learn))[:args.learn_words]]
-        built = [letter_frames(w, first, rng, hold, release, lead) for w in learn]
+        streams = [spelling.stream(w, first, rng, hold, release, lead) for w in learn]
         untaught = probabilities_with(p, x, [], [], classes)
-        people = {person: {"probabilities": np.round(untaught, 5).tolist(), "streams": [f for f, _ in built]}}
-        typed = spelling.run_speller(people, classes, english)[person]
-        kept = {}  # sign -> frames' photos, newest last
-        right = 0
-        for word, (_, held), out in zip(learn, built, typed):
-            text = out["text"].strip()
-            right += text == word
-            label_word = word if text == word else (text if not args.only_right and len(text) == len(word) else None)
-            if label_word is None:
-                continue
-            for letter, shown in zip(label_word, held):
-                if letter in classes:
-                    kept.setdefault(letter, []).extend([i for i in shown if p["found"][i]][-args.hands_per_letter:])
-        taught_rows = [i for sign in kept for i in kept[sign][-personal.PER_SIGN:]]
-        taught_labels = [classes.index(sign) for sign in kept for _ in kept[sign][-personal.PER_SIGN:]]
+        visit = {person: {"probabilities": np.round(untaught, 5).tolist(), "streams": streams,
+                          "hands": p["found"].astype(int).tolist(), "words": learn}}
+        typed = spelling.run_speller(visit, classes, english, session={"delete_wrong": args.only_right})
+        right = sum(out["text"].strip() == word for out, word in zip(typed[person], learn))
+        kept = {}  # sign -> photos of its learnt hands, newest last (personal.js OwnSigns.learn)
+        for letter in typed["_learnt"][person]:
+            kept[letter["sign"]] = (kept.get(letter["sign"], []) + letter["hands"])[-personal.PER_SIGN:]
+        taught_rows = [i for sign in kept for i in kept[sign]]
+        taught_labels = [classes.index(sign) for sign in kept for _ in kept[sign]]
         # 2. Later words, made of the other half of the photos: nothing taught, learnt from words, taught by a lesson.
         test = [w for w in test_list if all(c in second for c in w)]
-        test_built = [letter_frames(w, second, rng, hold, release, lead)[0] for w in test]
+        test_built = [spelling.stream(w, second, rng, hold, release, lead) for w in test]
         lesson_rows = [i for sign in first for i in [j for j in first[sign] if p["found"][j]][:3]]
         scores = {}
         for name, (rows_, labels_) in {"nothing taught": ([], []), "learnt from words": (taught_rows, taught_labels),

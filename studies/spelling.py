@@ -109,10 +109,9 @@ def people_photos(people_dir, landmarks, classes, taught=False):
     return out
 
 
-def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames, jitter=0.0, holds=None):
+def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames, jitter=0.0):
     """Photo indices a frame (-1: an empty scene) for one word, the hand lowered after it; jitter: each
-    letter held hold_frames × U(1 − jitter, 1 + jitter) (a signer's own pace), not drawn at 0.
-    holds: a list that gets each letter's frames (studies.learn_from_words learns from them)."""
+    letter held hold_frames × U(1 − jitter, 1 + jitter) (a signer's own pace), not drawn at 0."""
     frames = [-1] * lead_frames
     for i, letter in enumerate(word):
         if i and word[i - 1] == letter:
@@ -123,8 +122,6 @@ def stream(word, photos_of, rng, hold_frames, release_frames, lead_frames, jitte
         held = round(hold_frames * rng.uniform(1 - jitter, 1 + jitter)) if jitter else hold_frames
         shown = [int(photos[(start + j // step) % len(photos)]) for j in range(held)]
         frames += shown
-        if holds is not None:
-            holds.append(shown)
     return frames + [-1] * round(END_S * 1000 / FRAME_MS)
 
 

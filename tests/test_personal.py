@@ -6,7 +6,6 @@ import numpy as np
 
 from conftest import camera_frame, open_page, write_y4m
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
-from studies.learn_from_words import LEARN_HANDS  # what the study of learning from words assumes
 from training import data, personal
 
 
@@ -67,14 +66,13 @@ def test_the_page_reads_the_users_signs_as_python_does(site, launch):
     page = open_page(launch(), site.url + "?backend=wasm")
     browser, constants = page.evaluate("""async ([probes, answers, taught, labels]) => {
         const { handPoint, personalProbabilities, GAMMA, PER_SIGN } = await import('./personal.js');
-        const { LEARN_HANDS } = await import('./speller.js');
         let next = probes.length;
         const points = Object.fromEntries(Object.entries(taught).map(([sign, hands]) =>
             [sign, hands.map((hand) => handPoint(hand, answers[next++]))]));
         return [probes.map((features, i) => personalProbabilities(handPoint(features, answers[i]), points, labels)),
-                [GAMMA, PER_SIGN, LEARN_HANDS]];
+                [GAMMA, PER_SIGN]];
     }""", [probes.tolist(), answers.tolist(), taught, labels])
-    assert constants == [personal.GAMMA, personal.PER_SIGN, LEARN_HANDS]  # the rest of the rule is compared by its numbers
+    assert constants == [personal.GAMMA, personal.PER_SIGN]  # the rest of the rule is compared by its numbers
     examples = personal.hand_points(np.concatenate([taught["A"], taught["C"]]), answers[len(probes):])
     python = personal.personal_probabilities(personal.hand_points(probes, answers[:len(probes)]), examples,
                                              np.array([0] * 10 + [2] * 3), len(labels))

@@ -40,6 +40,30 @@ def test_the_page_speller_under_node_types_a_word_and_nothing_from_an_empty_scen
     assert before[0]["text"].strip() != "HELLO"
 
 
+def test_a_visit_learns_as_the_page_does_from_the_words_that_stand_and_not_from_those_cleared():
+    # studies.learn_from_words: one speller spells a visit's words in turn and learns (speller.js onLearn)
+    # from the frames with a hand, the last ones of each letter's hold; a word cleared teaches nothing.
+    sure = (np.eye(len(LABELS)) * 0.85 + 0.03).tolist()
+    photos_of = {"H": [1], "E": [0], "L": [2, 5], "O": [3]}
+    rng = np.random.default_rng(0)
+    words = ["HOLE", "HELLO", "OLE"]
+    streams = [spelling.stream(w, photos_of, rng, 15, 6, 8) for w in words]
+    found = [1, 1, 1, 0, 1, 1]  # MediaPipe found no hand on the O (photo 3): the page has no hand to learn it from
+    visit = {"p": {"probabilities": sure + [sure[2]], "streams": streams, "hands": found, "words": words}}
+    typed = spelling.run_speller(visit, LABELS, english=False, session={"delete_wrong": False})
+    assert [t["text"] for t in typed["p"]] == ["HOLE ", "HELLO ", "OLE "]
+    learnt = typed["_learnt"]["p"]  # HOLE once HELLO began, HELLO once OLE began (no O); OLE's next word never came
+    assert [letter["sign"] for letter in learnt] == list("HLEHELL")
+    assert all(0 < len(letter["hands"]) <= 10 and set(letter["hands"]) <= set(photos_of[letter["sign"]]) for letter in learnt)
+    # The same visit by a user who clears every word not meant: HELLO "meant" as HALLO is cleared.
+    visit["p"]["words"] = ["HOLE", "HALLO", "OLE"]
+    cleared = spelling.run_speller(visit, LABELS, english=False, session={"delete_wrong": True})["_learnt"]["p"]
+    assert [letter["sign"] for letter in cleared] == list("HLE")
+    # Without a session every stream is a visit of its own: nothing learnt.
+    alone = spelling.run_speller({"p": {k: v for k, v in visit["p"].items() if k != "words"}}, LABELS, english=False)
+    assert "_learnt" not in alone
+
+
 def test_scores_count_exact_words_edits_and_stray_characters():
     asked = {"p": ([("common words", "HELLO"), ("names", "ELO")], True)}
     typed = {"p": [{"text": "HELLO", "last_ms": 4000}, {"text": "EO", "last_ms": 2000}, {"text": "L", "last_ms": 1}]}
