@@ -114,6 +114,11 @@ def keypoints_metadata(run):
     }
 
 
+# new_people to 5 digits: a share the page and README print to 0.1 % is not rounded twice (0.979487
+# -> 0.9795 -> 98.0 %)
+DIGITS = 5
+
+
 def new_people_metadata(source):
     """What the page tells users about people the model never saw, from either
     - studies.people_out's summary.json (letters: every person scored by models trained without them),
@@ -130,7 +135,7 @@ def new_people_metadata(source):
                                   "the people it learnt from")
             fused = json.loads((source / "keypoints.json").read_text())["test"]["fused"]
             return {"how": f"{source.name}: trained without some signers, tested on them",
-                    "fused": {"other signers (--split-by-signer)": fused}, "mean_fused": round(fused, 4)}
+                    "fused": {"other signers (--split-by-signer)": fused}, "mean_fused": round(fused, DIGITS)}
         summary = json.loads(source.read_text())
         fused = {held_out: result["fused"] for held_out, result in summary.items()}
         taught = {held_out: result["personal"]["fused_with_own_signs"] for held_out, result in summary.items()}
@@ -140,15 +145,10 @@ def new_people_metadata(source):
     return {
         "how": "leave one dataset out (studies.lodo): trained without a set's people and rooms, tested on them",
         "fused": fused,
-        "mean_fused": round(sum(fused.values()) / len(fused), 4),
+        "mean_fused": round(sum(fused.values()) / len(fused), DIGITS),
         "fused_with_own_signs": taught,  # after the held-out signer taught their signs (training/personal.py)
-        "mean_fused_with_own_signs": round(sum(taught.values()) / len(taught), 4),
+        "mean_fused_with_own_signs": round(sum(taught.values()) / len(taught), DIGITS),
     }
-
-
-# new_people to 5 digits: a share the page and README print to 0.1 % is not rounded twice (0.979487
-# -> 0.9795 -> 98.0 %)
-DIGITS = 5
 
 
 def people_out_metadata(summary, taught=None):
