@@ -63,12 +63,14 @@ test: venv vendor chromium $(HANDS_VENV)/.installed
 	$(PY) -m pytest tests
 
 # DATA may name several folders (merged by class name). The keypoint model needs each folder's
-# landmark cache, made once by `make landmarks`.
+# landmark cache, made once by `make landmarks`. SIGNS_FILES: people's saved signs ("Save my signs"),
+# each one more person for the keypoint model (training/signs_files.py).
 train: venv
 	$(PY) -m training.train --data $(DATA) --name $(NAME) $(TRAIN_ARGS)
 	$(foreach d,$(DATA) $(EXTRA_PHOTOS),test -f runs/landmarks/$(call cache_name,$(d)).npz || $(MAKE) landmarks DATA=$(d);)
 	$(PY) -m training.keypoints --name $(NAME) $(KEYPOINT_ARGS) \
-		--extra-landmarks $(foreach d,$(EXTRA_PHOTOS),$(call cache_name,$(d)))
+		--extra-landmarks $(foreach d,$(EXTRA_PHOTOS),$(call cache_name,$(d))) \
+		$(if $(SIGNS_FILES),--signs-files $(SIGNS_FILES))
 
 # Score a model on photos it never saw: make eval MODEL=web/model/letters DATA=folder-or-csv
 # EVAL_ARGS: --browser (the page's own code in Chromium), --crop 0.8, --without-twins-of TRAINING_DATA,

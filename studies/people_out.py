@@ -135,6 +135,19 @@ def train_fold(rows, train, val, classes, seeds, power, units=128, augmentation=
                                     augmentation=augmentation)
 
 
+def first_per_sign(rows, mask, n):
+    """mask, with each webcam person's photos with a hand cut to the first n of each sign: what their
+    saved signs file would carry (the page keeps 10 hands a sign, web/personal.js PER_SIGN)."""
+    keep = mask.copy()
+    for person in np.unique(rows["person"][mask]):
+        if not person.startswith("w"):  # the webcam people, w01-w14
+            continue
+        for sign in np.unique(rows["y"][mask]):
+            mine = np.flatnonzero(mask & rows["found"] & (rows["person"] == person) & (rows["y"] == sign))
+            keep[mine[n:]] = False
+    return keep
+
+
 def summarise(results):
     """Mean, worst and spread over people of each measure (fused over those the image model never saw)."""
     summary = {}
@@ -242,7 +255,11 @@ def main(argv=None):
     p.add_argument("--augment", nargs="+", default=[], metavar="KEY=VALUE",
                    help=f"keypoint augmentation other than keypoints.AUGMENTATION {keypoints.AUGMENTATION}")
     p.add_argument("--exclude", nargs="+", default=[], metavar="PERSON",
-                   help="never train on these people (they are still scored, by the fold that tests them)")
+                   help="never train on these people (they are still scored by the fold that tests them, and "
+                        "stop the training as the next fold's validation people)")
+    p.add_argument("--per-sign", type=int, metavar="N",
+                   help="train on only the first N hands of each sign of each webcam person, as their saved "
+                        "signs files would give them (the page keeps 10)")
     p.add_argument("--curve", action="store_true", help="also the learning curve (curve.json, learning-curve.png)")
     p.add_argument("--curve-sizes", type=int, nargs="+", default=[1, 2, 4, 8])
     args = p.parse_args(argv)
@@ -263,7 +280,10 @@ def main(argv=None):
     for i in range(len(folds)):
         test, val = fold_masks(rows, folds, i)
         excluded = np.isin(rows["person"], args.exclude)
-        model = train_fold(rows, ~test & ~val & ~excluded, val & ~excluded, classes, args.seeds, args.power, args.units,
+        train = ~test & ~val & ~excluded
+        if args.per_sign:
+            train = first_per_sign(rows, train, args.per_sign)
+        model = train_fold(rows, train, val, classes, args.seeds, args.power, args.units,
                            augmentation)
         weight, bar = choose_fusion(model, rows, tables, val, image, classes)
         choices.append({"test": folds[i], "val": folds[(i + 1) % len(folds)], "fusion_image_weight": weight,
@@ -280,6 +300,7 @@ def main(argv=None):
                       f"the fold's people (validation: the next fold's); image: the shipped model, "
                       f"for the people it never saw", "seeds": args.seeds, "person_balance_power": args.power, "units": args.units,
                "augmentation": {**keypoints.AUGMENTATION, **augmentation}, "never_trained_on": args.exclude,
+               "webcam_hands_per_sign": args.per_sign,
                "folds": choices, "summary": summarise(results), "weak_letters": weak_letters(results, classes),
                "people": results}
     if args.curve:

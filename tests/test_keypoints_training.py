@@ -1,6 +1,7 @@
 """training.keypoints on a real (small) run: landmarks of its photos, extra hands of other people
 for training only, the fusion weight chosen on val, and its report."""
 import json
+import re
 import shutil
 
 import keras
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from training import evaluate, keypoints
+from training import evaluate, keypoints, signs_files
 from training.landmarks import extract_in_hands_venv
 
 
@@ -39,16 +40,28 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     (run / "split.json").write_text(json.dumps(split))
     landmarks_of(in_run + held, landmarks / "sign-digits.npz", tmp_path)
 
+    # And a person's own signs as the page saves them (Save my signs): their hands of two signs, and a
+    # sign this model does not have, which is left out.
+    table = keypoints.load_landmarks(landmarks, ["other-students"])
+    features, found = keypoints.features_for(list(table), table)
+    hands = np.round(features[found], 4).tolist()  # as the page stores them
+    friend = tmp_path / "friend.json"
+    friend.write_text(json.dumps({"format": "signcam-own-signs", "version": 1, "model": "smoke",
+                                  "signs": {"3": hands[:2], "7": hands[2:5], "Q": hands[:1]}}))
+
     keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks),
-                    "--extra-landmarks", "other-students", "--person-balance", "1"])
+                    "--extra-landmarks", "other-students", "--person-balance", "1", "--signs-files", str(friend)])
 
     report = json.loads((run / "keypoints.json").read_text())
     found_extra = int((~np.isnan(extra["points"][:, 0, 0])).sum())
     assert report["extra_training_landmarks"] == {"other-students": found_extra}
+    assert report["signs_files"] == {str(friend): 5}
+    assert f"5 hands of 2 signs from {friend} (left out, not signs of this model or damaged: Q)" in capsys.readouterr().out
     # Each set counts as one person here (training/people.py), weighed alike: --person-balance 1.
     assert report["person_balance_power"] == 1.0
     assert report["training_photos_by_person"]["other-students"] == found_extra
-    assert set(report["training_photos_by_person"]) == {"sign-digits", "other-students"}
+    assert report["training_photos_by_person"][f"signs:{friend}"] == 5
+    assert set(report["training_photos_by_person"]) == {"sign-digits", "other-students", f"signs:{friend}"}
     assert report["fusion_image_weight"] in keypoints.FUSION_WEIGHTS and report["fusion_image_weight"] <= 0.5
     assert report["val_accuracy_by_weight"][str(report["fusion_image_weight"])] == max(report["val_accuracy_by_weight"].values())
     twins = json.loads((run / "test_twins.json").read_text())  # written by training.train
@@ -125,6 +138,21 @@ def test_a_landmark_cache_made_before_photos_were_read_twice_is_named(tmp_path):
              size=np.array([[64, 64]]))
     with pytest.raises(SystemExit, match="old.npz was made before photos were read twice"):
         keypoints.load_landmarks(tmp_path, ["old"])
+
+
+def test_a_signs_file_that_is_not_one_or_for_another_model_is_named(tmp_path):
+    good = {"format": "signcam-own-signs", "version": 1, "model": "letters", "signs": {"A": [[0.0] * 63]}}
+    for name, text, words in [
+            ("photo.json", "\xff\xd8 not json", "photo.json: not a file of SignCam signs"),
+            ("other.json", json.dumps({"signs": {}}), "other.json: not a file of SignCam signs"),
+            ("digits.json", json.dumps({**good, "model": "digits"}), "holds signs for the 'digits' model, not 'letters'"),
+            ("broken.json", json.dumps({**good, "signs": {"A": [[0.0] * 62], "B": "x", "hello": [[0.0] * 63]}}),
+             "no hands of a sign the 'letters' model has (left out: A, B, hello)")]:
+        (tmp_path / name).write_text(text)
+        with pytest.raises(signs_files.SignsFileError, match=re.escape(words)):
+            signs_files.read(tmp_path / name, "letters", ["A", "B"])
+    with pytest.raises(signs_files.SignsFileError, match="missing.json: not a file of SignCam signs"):
+        signs_files.read(tmp_path / "missing.json", "letters", ["A", "B"])
 
 
 def test_keypoint_training_names_a_missing_landmark_cache(smoke_model, tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 
 from conftest import camera_frame, open_page, write_y4m
 from test_page import digits_test_split  # noqa: F401  (a fixture: the digits model's held-out photos)
-from training import data, personal
+from training import data, personal, signs_files
 
 
 def hands(seed, n, spread=0.02):
@@ -219,6 +219,10 @@ def test_signs_are_saved_to_a_file_and_loaded_back_and_a_wrong_file_is_explained
     content = json.loads(saved.read_text())
     assert content["format"] == "signcam-own-signs" and content["model"] == "digits"
     np.testing.assert_allclose(content["signs"]["8"], stored["8"])
+    # The same file trains the next keypoint model (make train SIGNS_FILES=...): Python reads what the page wrote.
+    read_hands, read_labels, left_out = signs_files.read(saved, "digits", [str(d) for d in range(10)])
+    np.testing.assert_allclose(read_hands, np.concatenate([stored[sign] for sign in content["signs"]]), atol=1e-6)
+    assert sorted(read_labels.tolist()) == [2] * 3 + [8] * 10 and left_out == []
     assert status() == "Saved your digits signs to signcam-signs-digits.json."
 
     page.click("[data-testid=forget]")

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from training import leakage, people
+from training import leakage, people, signs_files
 from training.data import canonical_label, read_images
 from training.files import save_model, write_json
 
@@ -434,6 +434,9 @@ def main(argv=None):
     p.add_argument("--extra-landmarks", nargs="*", default=[], metavar="CACHE",
                    help="landmark caches (runs/landmarks/CACHE.npz) of more people whose hands join the "
                         "training photos only, e.g. asl-alphabet-64-train")
+    p.add_argument("--signs-files", nargs="*", default=[], metavar="FILE",
+                   help="people's own signs as the page saves them (\"Save my signs\"): each file one more "
+                        "person whose hands join the training photos")
     p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS),
                    help="one keypoint model per seed, averaged (default: %(default)s)")
     p.add_argument("--person-balance", type=float, default=0.0, metavar="POWER",
@@ -475,6 +478,18 @@ def main(argv=None):
         persons += more["persons"]
         print(f"train: + hands found in {more['found'].sum()} of {len(more['paths'])} photos of {cache}")
         extra[cache] = int(more["found"].sum())
+    contributed = {}
+    for path in args.signs_files:  # a person's hands from the page itself, for training only
+        try:
+            hands, labels, skipped = signs_files.read(path, args.name, classes)
+        except signs_files.SignsFileError as error:
+            raise SystemExit(f"error: --signs-files: {error}") from error
+        x_train, f_train = np.concatenate([x_train, hands]), np.concatenate([f_train, np.ones(len(hands), bool)])
+        y_train = np.concatenate([y_train, labels.astype(y_train.dtype)])
+        persons += [f"signs:{path}"] * len(hands)  # the page names every file alike: told apart by folder
+        print(f"train: + {len(hands)} hands of {len(set(labels))} signs from {path}"
+              + (f" (left out, not signs of this model or damaged: {' '.join(skipped)})" if skipped else ""))
+        contributed[str(path)] = len(hands)
     if args.score_only:  # the keypoint model trained before, scored again (after a change in how photos are read)
         if not (run / "keypoints.keras").is_file():
             raise SystemExit(f"error: --score-only: {run}/keypoints.keras does not exist (train it first)")
@@ -501,7 +516,7 @@ def main(argv=None):
               "no_hand_min_confidence": bar, "val_right_without_a_hand_by_bar": val_bar_scores,
               "chosen_on": chosen_on, "person_balance_power": args.person_balance,
               "training_photos_by_person": dict(Counter(np.array(persons)[f_train].tolist())),
-              "extra_training_landmarks": extra,
+              "extra_training_landmarks": extra, "signs_files": contributed,
               # train: the photos as they are (what the model learns from); val, test: read twice
               "hands_found": {"train": float(parts["train"][1].mean()), **{part: float(found[part].mean()) for part in found}}}
     for part in ("val", "test"):

@@ -1,0 +1,48 @@
+"""A person's own signs as the page saves them ("Save my signs", web/personal.js signsFile), read back
+for training: each file is one more person for the keypoint model (`make train SIGNS_FILES=...`).
+
+A file holds, per sign, the hands the person taught the page (and, for signs no lesson taught, those
+learnt from words they kept, which are wrong where a word was kept wrong: ask for files saved after
+"Teach all"): 63 normalised landmark numbers each, the keypoint model's input, never a picture. People
+who send theirs add their way of signing to the next model, as the webcam people's photos did.
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+
+FILE_FORMAT = "signcam-own-signs"  # web/personal.js FILE_FORMAT
+
+
+class SignsFileError(ValueError):
+    pass
+
+
+def read(path, model, classes):
+    """A file the page saved with "Save my signs" (web/personal.js signsFile: each sign's hands as the
+    keypoint model reads them, 63 normalised numbers, never a picture) -> (N×63 hands, N class
+    indices, [signs left out: not one of `classes`, or not hands]). web/personal.js readSignsFile
+    checks the same when the page loads one. Raises SignsFileError naming the file and what is wrong."""
+    try:
+        file = json.loads(Path(path).read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SignsFileError(f"{path}: not a file of SignCam signs ({error})") from error
+    if not isinstance(file, dict) or file.get("format") != FILE_FORMAT or not isinstance(file.get("signs"), dict):
+        raise SignsFileError(f"{path}: not a file of SignCam signs (the page's \"Save my signs\" makes one)")
+    if file.get("model") != model:
+        raise SignsFileError(f"{path}: holds signs for the {file.get('model')!r} model, not {model!r}")
+    hands, labels, skipped = [], [], []
+    for sign, signs_hands in file["signs"].items():
+        try:
+            these = np.asarray(signs_hands, np.float32)
+        except (TypeError, ValueError):
+            these = None
+        if sign in classes and these is not None and these.ndim == 2 and these.shape[1] == 63 and len(these) \
+                and np.isfinite(these).all():
+            hands.append(these)
+            labels += [classes.index(sign)] * len(these)
+        else:
+            skipped.append(sign)
+    if not hands:
+        raise SignsFileError(f"{path}: no hands of a sign the {model!r} model has (left out: {', '.join(skipped) or 'none'})")
+    return np.concatenate(hands), np.array(labels, int), skipped
