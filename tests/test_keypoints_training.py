@@ -40,14 +40,15 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     (run / "split.json").write_text(json.dumps(split))
     landmarks_of(in_run + held, landmarks / "sign-digits.npz", tmp_path)
 
-    # And a person's own signs as the page saves them (Save my signs): their hands of two signs, and a
-    # sign this model does not have, which is left out.
+    # And a person's own signs as the page saves them (Save my signs): their hands of two signs from a
+    # lesson, and two left out: one this model does not have, one learnt from words (maybe wrong).
     table = keypoints.load_landmarks(landmarks, ["other-students"])
     features, found = keypoints.features_for(list(table), table)
     hands = np.round(features[found], 4).tolist()  # as the page stores them
     friend = tmp_path / "friend.json"
     friend.write_text(json.dumps({"format": "signcam-own-signs", "version": 1, "model": "smoke",
-                                  "signs": {"3": hands[:2], "7": hands[2:5], "Q": hands[:1]}}))
+                                  "signs": {"3": hands[:2], "7": hands[2:5], "Q": hands[:1], "1": hands[5:7]},
+                                  "lessons": ["3", "7", "Q"]}))
 
     keypoints.main(["--name", "smoke", "--runs", str(run.parent), "--landmarks", str(landmarks),
                     "--extra-landmarks", "other-students", "--person-balance", "1", "--signs-files", str(friend)])
@@ -56,7 +57,7 @@ def test_keypoint_training_learns_extra_hands_and_reports_what_it_chose(smoke_mo
     found_extra = int((~np.isnan(extra["points"][:, 0, 0])).sum())
     assert report["extra_training_landmarks"] == {"other-students": found_extra}
     assert report["signs_files"] == {str(friend): 5}
-    assert f"5 hands of 2 signs from {friend} (left out, not signs of this model or damaged: Q)" in capsys.readouterr().out
+    assert f"5 hands of 2 signs from {friend} (left out, not signs of this model, damaged or learnt from words: Q 1)" in capsys.readouterr().out
     # Each set counts as one person here (training/people.py), weighed alike: --person-balance 1.
     assert report["person_balance_power"] == 1.0
     assert report["training_photos_by_person"]["other-students"] == found_extra
@@ -140,14 +141,16 @@ def test_a_landmark_cache_made_before_photos_were_read_twice_is_named(tmp_path):
         keypoints.load_landmarks(tmp_path, ["old"])
 
 
-def test_a_signs_file_that_is_not_one_or_for_another_model_is_named(tmp_path):
+def test_a_signs_file_that_is_not_one_is_for_another_model_or_holds_no_lesson_is_named(tmp_path):
     good = {"format": "signcam-own-signs", "version": 1, "model": "letters", "signs": {"A": [[0.0] * 63]}}
     for name, text, words in [
             ("photo.json", "\xff\xd8 not json", "photo.json: not a file of SignCam signs"),
             ("other.json", json.dumps({"signs": {}}), "other.json: not a file of SignCam signs"),
             ("digits.json", json.dumps({**good, "model": "digits"}), "holds signs for the 'digits' model, not 'letters'"),
             ("broken.json", json.dumps({**good, "signs": {"A": [[0.0] * 62], "B": "x", "hello": [[0.0] * 63]}}),
-             "no hands of a sign the 'letters' model has (left out: A, B, hello)")]:
+             "no lesson's hands of a sign the 'letters' model has (left out: A, B, hello)"),
+            ("words.json", json.dumps({**good, "lessons": []}), "no lesson's hands of a sign the 'letters' model has (left out: A)"),
+            ("odd.json", json.dumps({**good, "lessons": "A"}), "its \"lessons\" should list the signs a lesson taught, not 'A'")]:
         (tmp_path / name).write_text(text)
         with pytest.raises(signs_files.SignsFileError, match=re.escape(words)):
             signs_files.read(tmp_path / name, "letters", ["A", "B"])

@@ -218,6 +218,7 @@ def test_signs_are_saved_to_a_file_and_loaded_back_and_a_wrong_file_is_explained
     assert saved.name == "signcam-signs-digits.json"
     content = json.loads(saved.read_text())
     assert content["format"] == "signcam-own-signs" and content["model"] == "digits"
+    assert sorted(content["lessons"]) == ["2", "8"]  # taught by lessons, not learnt from words
     np.testing.assert_allclose(content["signs"]["8"], stored["8"])
     # The same file trains the next keypoint model (make train SIGNS_FILES=...): Python reads what the page wrote.
     read_hands, read_labels, left_out = signs_files.read(saved, "digits", [str(d) for d in range(10)])

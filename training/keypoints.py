@@ -488,7 +488,7 @@ def main(argv=None):
         y_train = np.concatenate([y_train, labels.astype(y_train.dtype)])
         persons += [f"signs:{path}"] * len(hands)  # the page names every file alike: told apart by folder
         print(f"train: + {len(hands)} hands of {len(set(labels))} signs from {path}"
-              + (f" (left out, not signs of this model or damaged: {' '.join(skipped)})" if skipped else ""))
+              + (f" (left out, not signs of this model, damaged or learnt from words: {' '.join(skipped)})" if skipped else ""))
         contributed[str(path)] = len(hands)
     if args.score_only:  # the keypoint model trained before, scored again (after a change in how photos are read)
         if not (run / "keypoints.keras").is_file():

@@ -110,9 +110,12 @@ export const FILE_FORMAT = 'signcam-own-signs';
 
 export class SignsFileError extends Error {}
 
-/** The text of a signs file for this model. */
-export function signsFile(model, taught) {
-  return JSON.stringify({ format: FILE_FORMAT, version: 1, model, signs: taught });
+/** The text of a signs file for this model: every sign's hands, a lesson's before those learnt from
+ *  words, and which signs a lesson taught (training/signs_files.py trains on those alone: a word kept
+ *  wrong teaches wrong letters). */
+export function signsFile(model, taught, learnt = {}) {
+  return JSON.stringify({ format: FILE_FORMAT, version: 1, model, signs: { ...learnt, ...taught },
+    lessons: Object.keys(taught) });
 }
 
 /** Read a signs file for `model`, whose signs are `labels`: { signs: { sign: hands }, skipped: [sign] }

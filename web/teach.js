@@ -85,7 +85,7 @@ export function bindTeaching(ui, page) {
   ui.save.addEventListener('click', () => {
     const filename = `signcam-signs-${page.model()}.json`;
     const { taught, learnt } = page.recogniser().ownSigns;
-    offerDownload(filename, signsFile(page.model(), { ...learnt, ...taught })); // a sign's lesson before its words
+    offerDownload(filename, signsFile(page.model(), taught, learnt));
     say(`Saved your ${page.model()} signs to ${filename}.`);
   });
 

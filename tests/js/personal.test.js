@@ -145,6 +145,11 @@ test('a signs file round-trips, and a wrong or damaged one is refused with the r
     signs: { U: Array.from({ length: PER_SIGN + 2 }, (_, i) => Array(63).fill(i)) } });
   assert.equal(readSignsFile(many, 'letters', ['U']).signs.U.length, PER_SIGN);
   assert.equal(readSignsFile(many, 'letters', ['U']).signs.U[0][0], 2);
+  // Hands learnt from words travel too, named apart from the lessons' (a lesson's win where both are).
+  signs.learn([{ sign: 'R', hands: [hand(0.3)] }, { sign: 'U', hands: [hand(0.4)] }]);
+  const both = JSON.parse(signsFile('letters', signs.taught, signs.learnt));
+  assert.deepEqual(both.lessons, ['U']);
+  assert.deepEqual(both.signs, { R: signs.learnt.R, U: signs.taught.U });
 });
 
 test("hands learnt from words are kept apart: they never push out a lesson's, and a lesson replaces them", () => {
