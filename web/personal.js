@@ -91,6 +91,15 @@ export class OwnSigns {
     this.save();
   }
 
+  /** A signs file's hands (readSignsFile): its lessons' signs as taught, the rest as learnt from words,
+   *  so that saving them again keeps them apart. */
+  load(signs, lessons) {
+    for (const [sign, hands] of Object.entries(signs)) {
+      if (lessons.includes(sign)) this.teach(sign, hands);
+      else this.learn([{ sign, hands }]);
+    }
+  }
+
   forget() {
     this.taught = {};
     this.learnt = {};
@@ -118,8 +127,9 @@ export function signsFile(model, taught, learnt = {}) {
     lessons: Object.keys(taught) });
 }
 
-/** Read a signs file for `model`, whose signs are `labels`: { signs: { sign: hands }, skipped: [sign] }
- *  (skipped: signs this model does not have, or whose hands are not 63 numbers each). Throws
+/** Read a signs file for `model`, whose signs are `labels`: { signs: { sign: hands }, skipped: [sign],
+ *  lessons: [sign] } (skipped: signs this model does not have, or whose hands are not 63 numbers each;
+ *  lessons: the signs read that a lesson taught, all of them in a file that does not say). Throws
  *  SignsFileError with a message fit for the page. */
 export function readSignsFile(text, model, labels) {
   let file = null;
@@ -141,7 +151,8 @@ export function readSignsFile(text, model, labels) {
     else skipped.push(sign);
   }
   if (!Object.keys(signs).length) throw new SignsFileError(`This file holds no signs the "${model}" model can use.`);
-  return { signs, skipped };
+  const lessons = Array.isArray(file.lessons) ? file.lessons : Object.keys(file.signs);
+  return { signs, skipped, lessons: Object.keys(signs).filter((sign) => lessons.includes(sign)) };
 }
 
 export const READY_MS = 1500; // before each sign is recorded: time to form it (and to lower the finger that pressed Teach)

@@ -96,8 +96,8 @@ export function bindTeaching(ui, page) {
     const recogniser = page.recogniser();
     let message;
     try {
-      const { signs: loaded, skipped } = readSignsFile(await file.text(), page.model(), recogniser.labels);
-      for (const [sign, hands] of Object.entries(loaded)) recogniser.ownSigns.teach(sign, hands);
+      const { signs: loaded, skipped, lessons } = readSignsFile(await file.text(), page.model(), recogniser.labels);
+      recogniser.ownSigns.load(loaded, lessons);
       message = `Loaded ${Object.keys(loaded).join(' ')} from "${file.name}".` +
         (skipped.length ? ` Left out, not signs of ${page.model()} or damaged: ${skipped.join(' ')}.` : '');
     } catch (error) {

@@ -127,12 +127,12 @@ test('a signs file round-trips, and a wrong or damaged one is refused with the r
   const signs = new OwnSigns('letters', new MemoryStorage());
   signs.teach('U', [hand(0.1), hand(0.2)]);
   const text = signsFile('letters', signs.taught);
-  assert.deepEqual(readSignsFile(text, 'letters', ['U', 'R']), { signs: signs.taught, skipped: [] });
+  assert.deepEqual(readSignsFile(text, 'letters', ['U', 'R']), { signs: signs.taught, skipped: [], lessons: ['U'] });
   // Signs the model lacks, or whose hands are not 63 numbers each, are left out and named.
   const mixed = JSON.stringify({ format: FILE_FORMAT, version: 1, model: 'letters',
     signs: { U: [Array(63).fill(0.1)], '7': [Array(63).fill(0.2)], R: [[1, 2, 3]], S: [] } });
   assert.deepEqual(readSignsFile(mixed, 'letters', ['U', 'R', 'S']),
-    { signs: { U: [Array(63).fill(0.1)] }, skipped: ['7', 'R', 'S'] });
+    { signs: { U: [Array(63).fill(0.1)] }, skipped: ['7', 'R', 'S'], lessons: ['U'] }); // a file that does not say: all
   const refused = (file, model, words) => assert.throws(() => readSignsFile(file, model, ['U', 'R']),
     (error) => error instanceof SignsFileError && words.test(error.message));
   refused(text, 'digits', /signs for the "letters" model: choose it/);
@@ -150,6 +150,13 @@ test('a signs file round-trips, and a wrong or damaged one is refused with the r
   const both = JSON.parse(signsFile('letters', signs.taught, signs.learnt));
   assert.deepEqual(both.lessons, ['U']);
   assert.deepEqual(both.signs, { R: signs.learnt.R, U: signs.taught.U });
+  // Loaded again elsewhere, they stay apart: a word's hands never come back as a lesson's.
+  const elsewhere = new OwnSigns('letters', new MemoryStorage());
+  const read = readSignsFile(JSON.stringify(both), 'letters', ['U', 'R']);
+  elsewhere.load(read.signs, read.lessons);
+  assert.deepEqual(elsewhere.taught, { U: signs.taught.U });
+  assert.deepEqual(elsewhere.learnt, { R: signs.learnt.R });
+  assert.deepEqual(JSON.parse(signsFile('letters', elsewhere.taught, elsewhere.learnt)).lessons, ['U']);
 });
 
 test("hands learnt from words are kept apart: they never push out a lesson's, and a lesson replaces them", () => {
