@@ -20,6 +20,16 @@ class SignsFileError(ValueError):
     pass
 
 
+def as_hands(value):
+    """One sign's hands as an N×63 array, or None unless at least one hand of 63 finite numbers each
+    (web/personal.js isHands)."""
+    try:
+        hands = np.asarray(value, np.float32)
+    except (TypeError, ValueError):
+        return None
+    return hands if hands.ndim == 2 and hands.shape[1] == 63 and len(hands) and np.isfinite(hands).all() else None
+
+
 def read(path, model, classes):
     """A file the page saved with "Save my signs" (web/personal.js signsFile: each sign's hands as the
     keypoint model reads them, 63 normalised numbers, never a picture) -> (N×63 hands, N class
@@ -39,12 +49,8 @@ def read(path, model, classes):
         raise SignsFileError(f"{path}: its \"lessons\" should list the signs a lesson taught, not {lessons!r}")
     hands, labels, skipped = [], [], []
     for sign, signs_hands in file["signs"].items():
-        try:
-            these = np.asarray(signs_hands, np.float32)
-        except (TypeError, ValueError):
-            these = None
-        if sign in classes and sign in lessons and these is not None and these.ndim == 2 and these.shape[1] == 63 and len(these) \
-                and np.isfinite(these).all():
+        these = as_hands(signs_hands)
+        if sign in classes and sign in lessons and these is not None:
             hands.append(these)
             labels += [classes.index(sign)] * len(these)
         else:
