@@ -6,7 +6,7 @@
 //
 // STREAMS.json (studies/spelling.py writes it): {labels, frame_ms, english (a table's path, true or
 //   false: the letter model, and with it word correction against web/language/words.json and names.json),
-//   correction? (words.js CORRECTION's constants), threshold?, hold_ms?, unlisted? (names left out of names.json),
+//   correction? (words.js CORRECTION's constants, each in place of the page's), threshold?, hold_ms?, unlisted? (names left out of names.json),
 //   people: {PERSON: {probabilities: [[p per label] per photo], streams: [[photo index or -1] per frame]}}};
 // -1 is a frame with no hand and no sign (an empty scene: 'nothing', as the recogniser says).
 // Prints {PERSON: [{text, last_ms}]}: what each stream typed, and when its letters last changed; with
@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import { Speller, DEFAULTS } from '../web/speller.js';
 import { prior, rerank } from '../web/language.js';
 import { lettersToSign } from '../web/completion.js';
+import { CORRECTION } from '../web/words.js';
 
 const input = JSON.parse(fs.readFileSync(process.argv[2]));
 // The letter model of English: input.english names a table like web/language/en.json (the benchmark
@@ -32,7 +33,7 @@ const languageFile = (file, key) => JSON.parse(fs.readFileSync(new URL(`../web/l
 const words = languageFile('words.json', 'words');
 const unlisted = new Set(input.unlisted ?? []); // names to spell as if the list lacked them
 const names = languageFile('names.json', 'names').filter((name) => !unlisted.has(name));
-const dictionary = table ? { words, table, options: input.correction ?? undefined, names } : null;
+const dictionary = table ? { words, table, options: { ...CORRECTION, ...input.correction }, names } : null;
 const nothing = { label: 'nothing', probability: 1 };
 
 function top(probabilities) {

@@ -13,9 +13,11 @@
 // - `space` types a space (not at the start, not twice), `del` removes the last character,
 //   `nothing` types nothing.
 // - A word ends at a space signed, or when the hand is lowered for WORD_PAUSE_MS after letters (which
-//   types the space itself): its letters are then checked against the list of English words
-//   (words.js correctWord), from what the recogniser read while each was held (update's
-//   `probabilities`), and a likelier word takes their place.
+//   types the space itself): its letters are then checked against the lists of English words and
+//   names, from what the recogniser read (update's `probabilities`) on every frame of the word
+//   (words.js alignWord: a letter held but never typed is found too), or, where a del, an Undo or a
+//   J or Z drawn broke the word's frames, while each letter was held (words.js correctWord); a
+//   likelier word takes their place.
 //   A correction undone keeps the word as typed, and that word is never corrected again (`kept`,
 //   remembered by the page: a name spelled the user's way); letters read unsurely may be corrected
 //   into it, and completion offers it first.
@@ -31,7 +33,7 @@
 // streams and scored on eight others never seen: words right 42 % -> 61 % at a letter a second (the
 // rule before: the same top sign at >= 0.75 for 0.8 s in a row).
 
-import { correctWord, withKept } from './words.js';
+import { CORRECTION, alignWord, correctWord, withKept } from './words.js';
 
 export const DEFAULTS = Object.freeze({ threshold: 0.3, holdMs: 300 });
 export const FADE = 4; // evidence fades with time constant FADE × holdMs: below probability 1/FADE a sign is never typed
@@ -40,6 +42,8 @@ const LONGEST_FRAME_MS = 200; // a longer gap (a stalled frame) counts as this
 const RECENT = 8; // signs typed whose times typeMotion may look back on
 export const LEARN_HANDS = 10; // hands kept of the frames that typed a letter: the last ones, as a lesson keeps them
 export const WORD_PAUSE_MS = 1000; // the hand lowered this long ends a word (longer than a release)
+const LEAD_MS = 2000; // frames kept from before a word's first letter was typed (its hold began there)
+const WORD_MS = 30000; // a word's frames are kept this long at most (then its letters' readings correct it)
 
 // The letter sets spell the special classes in lower case, other copies capitalise them.
 const SPECIAL = { space: 'space', del: 'del', delete: 'del', nothing: 'nothing' };
@@ -74,6 +78,9 @@ export class Speller {
     this.holdingHands = []; // the last LEARN_HANDS hands of the frames holding the sign not yet typed
     this.wordHands = []; // per letter of the word being spelled, the hands that typed it; null: not to learn from
     this.learning = null; // {text, letters}: a word ended, learnt from if `text` still stands when the next begins
+    this.wordFrames = []; // {ms, read} per frame since the word being spelled began, to correct it by;
+    // null where they no longer tell its letters (a del, an Undo, a J or Z drawn): its letters' readings do
+    this.wordFramesMs = 0;
   }
 
   /**
@@ -87,6 +94,7 @@ export class Speller {
     const held = top && top.probability >= this.threshold && special(top.label) !== 'nothing' ? top.label : null;
     const dt = this.last === null ? 0 : Math.min(LONGEST_FRAME_MS, Math.max(0, now - this.last));
     this.last = now;
+    this.#keepFrame(dt, probabilities);
     let corrected = null, spaced = null;
     if (top && special(top.label) !== 'nothing') this.handSeen = now;
     else if (this.handSeen !== null && now - this.handSeen >= WORD_PAUSE_MS) {
@@ -127,11 +135,31 @@ export class Speller {
     const word = wordAtEnd(this.text);
     if (!dictionary || !word || this.kept.has(word)) return null;
     const words = withKept(dictionary.words, this.kept); // the user's own words are candidates too
-    const to = correctWord(word, this.reads.slice(-word.length), words, dictionary.table, dictionary.options, dictionary.names);
+    const reads = this.reads.slice(-word.length);
+    const to = this.wordFrames && reads.every(Boolean) && (dictionary.options ?? CORRECTION).frames
+      ? alignWord(word, this.wordFrames, words, dictionary.table, dictionary.options, dictionary.names)
+      : correctWord(word, reads, words, dictionary.table, dictionary.options, dictionary.names);
     if (to === word) return null;
     const before = this.text.slice(0, -word.length);
     this.#change(before + to, this.#sureAfter(before, before + to), word);
     return { from: word, to };
+  }
+
+  /** Keep a frame for word correction: every frame once a letter of the word is typed, before that
+   *  the last LEAD_MS (the first letter's hold). */
+  #keepFrame(ms, read) {
+    if (!this.wordFrames) return;
+    this.wordFrames.push({ ms, read });
+    this.wordFramesMs += ms;
+    if (!wordAtEnd(this.text)) {
+      while (this.wordFramesMs - this.wordFrames[0].ms > LEAD_MS) this.wordFramesMs -= this.wordFrames.shift().ms;
+    } else if (this.wordFramesMs > WORD_MS) this.wordFrames = null;
+  }
+
+  /** A word begins: its frames from here. (null: they would not tell its letters.) */
+  #newWordFrames(frames = []) {
+    this.wordFrames = frames;
+    this.wordFramesMs = 0;
   }
 
   #typedNow(sign, now, untyped) {
@@ -171,6 +199,7 @@ export class Speller {
     this.#change(before + label, this.#sureAfter(before, before + label));
     this.recentlyTyped = [];
     this.wordHands = null; // a J or Z has no still hand to learn from: neither has its word
+    this.#newWordFrames(null); // nor still frames to align
     this.ignoreUntilRelease();
   }
 
@@ -180,6 +209,7 @@ export class Speller {
     const before = this.text.replace(/[A-Za-z]*$/, '');
     this.#change(before + word + ' ', this.#sureAfter(before, before + word + ' '));
     this.wordHands = [];
+    this.#newWordFrames();
     this.learning = null;
     this.ignoreUntilRelease(); // the letter still held is not typed after the word
   }
@@ -187,6 +217,7 @@ export class Speller {
   clear() {
     if (this.text) this.#change('', []);
     this.wordHands = [];
+    this.#newWordFrames();
     this.learning = null;
   }
 
@@ -198,6 +229,7 @@ export class Speller {
     let corrected;
     [this.text, this.reads, corrected] = this.history.pop();
     this.wordHands = null; // which hands typed the letters now at the end is no longer known
+    this.#newWordFrames(null); // nor which frames
     if (corrected && !this.kept.has(corrected)) {
       this.kept.add(corrected);
       this.onKeep(corrected);
@@ -221,6 +253,7 @@ export class Speller {
       if (!this.text || this.text.endsWith(' ')) return null;
       const typed = wordAtEnd(this.text);
       const corrected = this.#endWord();
+      this.#newWordFrames();
       this.#change(this.text + ' ', [...this.reads, null]);
       this.#endLearning(typed);
       return corrected;
@@ -228,6 +261,7 @@ export class Speller {
     if (kind === 'del') {
       if (this.text) this.#change(this.text.slice(0, -1), this.reads.slice(0, -1));
       this.wordHands?.pop();
+      this.#newWordFrames(null);
     } else {
       if (this.learning) { // the next word begins: did the text stay as the last word left it?
         if (this.text === this.learning.text) this.onLearn(this.learning.letters);

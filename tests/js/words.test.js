@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
-import { CORRECTION, KEPT_RANK, correctWord, withKept } from '../../web/words.js';
+import { CORRECTION, KEPT_RANK, alignWord, correctWord, withKept } from '../../web/words.js';
 import { LEARN_HANDS, Speller, WORD_PAUSE_MS } from '../../web/speller.js';
 
 const read = (file) => JSON.parse(fs.readFileSync(new URL(`../../web/language/${file}`, import.meta.url)));
@@ -130,6 +130,62 @@ test('the names list: a census name read surely stays, one read unsurely becomes
   spell(speller, 'BRADLY', clock);
   spell(speller, ['space'], clock);
   assert.equal(speller.text, 'BRADLY ');
+});
+
+/** A word's frames as the speller keeps them: half a second of no hand, each letter held `holdMs` in
+ *  66 ms frames (its readings: {letter: 0.95}, or those given for it), a release between two of the same letter
+ *  (else the frames `between`), the hand lowered after (1.2 s). */
+function frames(letters, readings = {}, holdMs = 1000, between = []) {
+  const none = (ms) => Array.from({ length: Math.round(ms / 66) }, () => ({ ms: 66, read: null }));
+  return [...none(500), ...[...letters].flatMap((letter, i) => [...(letter === letters[i - 1] ? none(330) : i ? between : []),
+    ...Array.from({ length: Math.round(holdMs / 66) }, () => ({ ms: 66, read: readings[i] ?? { [letter]: 0.95 } }))]), ...none(1200)];
+}
+
+test('from the frames: a letter held but never typed is found, letters read surely stay', () => {
+  // HOUSE, its U read as O more than as U: the speller typed HOSE (one O, held twice as long).
+  assert.equal(alignWord('HOSE', frames('HOUSE', { 2: { O: 0.6, U: 0.35 } }), words, table, CORRECTION, names), 'HOUSE');
+  // The same frames, letter by letter: the U's frames only add to the O's reading; no U is found.
+  assert.notEqual(correctWord('HOSE', reads('HOSE', 0.8, { 1: ['U', 0.15] }), words, table, CORRECTION, names), 'HOUSE');
+  // A letter read unsurely gives way to the word it makes, as from the letters' readings.
+  assert.equal(alignWord('EXMECT', frames('EXMECT', { 2: { M: 0.6, P: 0.35 } }), words, table, CORRECTION, names), 'EXPECT');
+  for (const typed of ['KATHRINE', 'BRADLY', 'SHARRON', 'NICHOLE', 'QXB', 'QWERTY', 'WORLD', 'THE']) {
+    assert.equal(alignWord(typed, frames(typed), words, table, CORRECTION, names), typed, typed);
+  }
+  // Two of the same letter need a release between them, as the speller does: a letter held long is one.
+  assert.equal(alignWord('HELO', frames('HELLO'), words, table, CORRECTION, names), 'HELLO');
+  for (const typed of ['CASANDRA', 'JOHNIE']) {
+    assert.equal(alignWord(typed, frames(typed), words, table, CORRECTION, names), typed, typed);
+  }
+  // The hand moving between letters, read as this and that, hides no letter.
+  const moving = ['G', 'Q', 'X'].map((letter) => ({ ms: 66, read: { [letter]: 0.3, nothing: 0.4, del: 0.3 } }));
+  for (const typed of ['KATHRINE', 'BRADLY', 'SHARRON', 'NICHOLE', 'QWERTY', 'HOSE']) {
+    assert.equal(alignWord(typed, frames(typed, {}, 1000, moving), words, table, CORRECTION, names), typed, typed);
+  }
+  // Frames with no reading at all (no hand) change nothing.
+  assert.equal(alignWord('EXMECT', frames(''), words, table, CORRECTION, names), 'EXMECT');
+});
+
+test("the speller aligns a word's own frames; after a del or a J drawn, its letters' readings", () => {
+  const spellFrames = (speller, word, clock, readings) => {
+    for (const { ms, read } of frames(word, readings)) {
+      clock.now += ms;
+      const top = read ? Object.entries(read).sort((a, b) => b[1] - a[1])[0] : ['nothing', 1];
+      speller.update({ label: top[0], probability: top[1] }, clock.now, read);
+    }
+  };
+  const make = (options = CORRECTION) => new Speller({ dictionary: () => ({ words, table, names, options }) });
+  const whole = make();
+  spellFrames(whole, 'HOUSE', { now: 0 }, { 2: { O: 0.6, U: 0.35 } });
+  assert.equal(whole.text, 'HOUSE ');
+  const letters = make({ ...CORRECTION, frames: false }); // the letters' readings only, as before 2026-12-05
+  spellFrames(letters, 'HOUSE', { now: 0 }, { 2: { O: 0.6, U: 0.35 } });
+  assert.notEqual(letters.text, 'HOUSE ');
+  const deleted = make(), clock = { now: 0 };
+  spellFrames(deleted, 'X', clock);
+  spell(deleted, ['del'], clock);
+  spellFrames(deleted, 'HOUSE', clock, { 2: { O: 0.6, U: 0.35 } });
+  assert.notEqual(deleted.text, 'HOUSE ');
+  assert.match(deleted.text, /^[A-Z]+ $/);
 });
 
 /** spell(), each frame also carrying a hand: [the letter shown, the frame's time] stands for its features. */
