@@ -88,19 +88,26 @@ export function correctWord(typed, reads, words, table, options = CORRECTION, na
 export function alignWord(typed, frames, words, table, options = CORRECTION, names = null) {
   if (!typed || !words || !table || !/^[A-Z]+$/.test(typed) || !frames.some((frame) => frame.read)) return typed;
   const { weight, gap, minMs, frameFloor, frameMs } = options;
-  // Per frame, weight × log P(each letter), and of a frame between letters, both × the frame's length.
-  const letterScores = frames.map(({ ms, read }) => Float64Array.from({ length: 26 }, (_, k) =>
-    (weight * ms / frameMs) * Math.log(Math.max(read?.[String.fromCharCode(65 + k)] ?? 0, frameFloor))));
-  const gapScores = frames.map(({ ms }) => (weight * ms / frameMs) * gap);
+  // A faster camera's frames go in pairs (or more), about frameMs a step: the alignment costs the same.
+  const steps = [];
+  for (const frame of frames) {
+    const step = steps.at(-1);
+    if (step && step.ms < 0.75 * frameMs) [step.ms, step.frames] = [step.ms + frame.ms, [...step.frames, frame]];
+    else steps.push({ ms: frame.ms, frames: [frame] });
+  }
+  const p = (read, k) => read?.[String.fromCharCode(65 + k)] ?? 0;
+  // Per step, weight × log P(each letter), and of a step between letters, both × its frames' length.
+  const letterScores = steps.map((step) => Float64Array.from({ length: 26 }, (_, k) =>
+    step.frames.reduce((sum, { ms, read }) => sum + (weight * ms / frameMs) * Math.log(Math.max(p(read, k), frameFloor)), 0)));
+  const gapScores = steps.map(({ ms }) => (weight * ms / frameMs) * gap);
   // Two of the same letter are two only with a release between: a frame where it is read under 0.5.
-  const released = frames.map(({ read }) => Uint8Array.from({ length: 26 }, (_, k) =>
-    (read?.[String.fromCharCode(65 + k)] ?? 0) < 0.5));
-  const lengths = frames.map(({ ms }) => ms).filter((ms) => ms > 0).sort((a, b) => a - b);
+  const released = steps.map((step) => Uint8Array.from({ length: 26 }, (_, k) => step.frames.some(({ read }) => p(read, k) < 0.5)));
+  const lengths = steps.map(({ ms }) => ms).filter((ms) => ms > 0).sort((a, b) => a - b);
   const minFrames = Math.max(1, Math.round(minMs / (lengths[lengths.length >> 1] || frameMs)));
-  // No alignment scores more than every frame's best (most[t]: from frame t on): a word whose prior
+  // No alignment scores more than every step's best (most[t]: from step t on): a word whose prior
   // is too low even with that is not tried, and one falling that far behind is given up.
-  const most = new Float64Array(frames.length + 1);
-  for (let t = frames.length - 1; t >= 0; t--) most[t] = most[t + 1] + Math.max(gapScores[t], ...letterScores[t]);
+  const most = new Float64Array(steps.length + 1);
+  for (let t = steps.length - 1; t >= 0; t--) most[t] = most[t + 1] + Math.max(gapScores[t], ...letterScores[t]);
   return best(typed, words, table, options, names,
     (word, needed) => alignment(letterScores, gapScores, released, word, minFrames, needed, most), most[0]);
 }

@@ -161,6 +161,11 @@ test('from the frames: a letter held but never typed is found, letters read sure
   for (const typed of ['KATHRINE', 'BRADLY', 'SHARRON', 'NICHOLE', 'QWERTY', 'HOSE']) {
     assert.equal(alignWord(typed, frames(typed, {}, 1000, moving), words, table, CORRECTION, names), typed, typed);
   }
+  // A camera twice as fast (33 ms frames, taken two at a time) reads the same.
+  const twiceAsFast = (list) => list.flatMap((frame) => [{ ...frame, ms: 33 }, { ...frame, ms: 33 }]);
+  assert.equal(alignWord('HOSE', twiceAsFast(frames('HOUSE', { 2: { O: 0.6, U: 0.35 } })), words, table, CORRECTION, names), 'HOUSE');
+  assert.equal(alignWord('HELO', twiceAsFast(frames('HELLO')), words, table, CORRECTION, names), 'HELLO');
+  assert.equal(alignWord('CASANDRA', twiceAsFast(frames('CASANDRA')), words, table, CORRECTION, names), 'CASANDRA');
   // Frames with no reading at all (no hand) change nothing.
   assert.equal(alignWord('EXMECT', frames(''), words, table, CORRECTION, names), 'EXMECT');
 });
