@@ -61,6 +61,7 @@ export class Speller {
     this.holdMs = holdMs;
     this.dictionary = dictionary;
     this.kept = new Set(keptWords);
+    this.keptList = null; // {words, key, list}: the last #withKept
     this.onKeep = onKeep;
     this.onLearn = onLearn;
     this.text = '';
@@ -134,15 +135,23 @@ export class Speller {
     const dictionary = this.dictionary();
     const word = wordAtEnd(this.text);
     if (!dictionary || !word || this.kept.has(word)) return null;
-    const words = withKept(dictionary.words, this.kept); // the user's own words are candidates too
-    const reads = this.reads.slice(-word.length);
-    const to = this.wordFrames && reads.every(Boolean) && (dictionary.options ?? CORRECTION).frames
-      ? alignWord(word, this.wordFrames, words, dictionary.table, dictionary.options, dictionary.names)
-      : correctWord(word, reads, words, dictionary.table, dictionary.options, dictionary.names);
+    const words = this.#withKept(dictionary.words); // the user's own words are candidates too
+    const reads = this.reads.slice(-word.length), options = dictionary.options ?? CORRECTION;
+    const to = this.wordFrames && reads.every(Boolean) && options.frames
+      ? alignWord(word, this.wordFrames, words, dictionary.table, options, dictionary.names)
+      : correctWord(word, reads, words, dictionary.table, options, dictionary.names);
     if (to === word) return null;
     const before = this.text.slice(0, -word.length);
     this.#change(before + to, this.#sureAfter(before, before + to), word);
     return { from: word, to };
+  }
+
+  /** withKept(words, this.kept), made again only when the list or the kept words change: the same
+   *  list lets word correction reuse its candidates (words.js), word after word. */
+  #withKept(words) {
+    const key = [...this.kept].join(' ');
+    if (this.keptList?.words !== words || this.keptList.key !== key) this.keptList = { words, key, list: withKept(words, this.kept) };
+    return this.keptList.list;
   }
 
   /** Keep a frame for word correction: every frame once a letter of the word is typed, before that

@@ -92,8 +92,11 @@ export function alignWord(typed, frames, words, table, options = CORRECTION, nam
   const steps = [];
   for (const frame of frames) {
     const step = steps.at(-1);
-    if (step && step.ms < 0.75 * frameMs) [step.ms, step.frames] = [step.ms + frame.ms, [...step.frames, frame]];
-    else steps.push({ ms: frame.ms, frames: [frame] });
+    if (!step || step.ms >= 0.75 * frameMs) steps.push({ ms: frame.ms, frames: [frame] });
+    else {
+      step.ms += frame.ms;
+      step.frames.push(frame);
+    }
   }
   const p = (read, k) => read?.[String.fromCharCode(65 + k)] ?? 0;
   // Per step, weight × log P(each letter), and of a step between letters, both × its frames' length.
