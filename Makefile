@@ -115,6 +115,7 @@ spell-bench: venv vendor chromium
 	$(call pip_install,$(PY),requirements-language.txt)  # wordfreq and names: the word lists
 	test -f runs/people/summary.json || $(MAKE) people
 	$(PY) -m studies.spelling $(SPELL_ARGS)
+	$(PY) -m studies.sign_space
 	$(if $(SPELL_LIVE),$(PY) -m studies.spelling_live --words $(SPELL_LIVE))
 
 # Every web/model/*/ against a Teachable-Machine-equivalent model in one headless Chromium (~3 min):

@@ -197,3 +197,19 @@ export function normalise(points, width, height) {
   const scale = Math.max(1e-6, ...centred.map(([x, y]) => Math.hypot(x, y)));
   return Float32Array.from(centred.flat(), (v) => v / scale);
 }
+
+// The sign space: a hand whose palm's centre is in the picture's bottom tenth, or which lies wholly in
+// its bottom fifth (MediaPipe fits a hand half out of the picture into the strip above the edge), is
+// resting at the bottom of the picture or being lowered out of it. Read live, it types nothing and
+// counts as the hand lowered (recogniser.js): a hand resting in view neither types letters nor keeps
+// a word from ending. Of 21,509 photos of signing in the three full-frame letter sets, 37 are that
+// low, 33 of them 64×64 close-ups of asl-alphabet-64 (docs/experiments.md, "The sign space").
+export const PALM_BELOW = 0.9; // of the frame's height, from its top
+export const HAND_BELOW = 0.8;
+const PALM = [0, 5, 9, 13, 17]; // the wrist and the four knuckles
+
+/** Whether a hand (21 points, x, y in 0..1 of the frame) is lowered: below the sign space. */
+export function lowered(points) {
+  const palm = PALM.reduce((sum, i) => sum + points[i][1], 0) / PALM.length;
+  return palm > PALM_BELOW || Math.min(...points.map(([, y]) => y)) > HAND_BELOW;
+}

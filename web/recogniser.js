@@ -8,7 +8,7 @@
 // A model folder without keypoints/ (or landmarks turned off) uses the image model alone.
 
 import { handSquare, load, ModelError } from './classifier.js';
-import { createHandTracker, normalise } from './hands.js';
+import { createHandTracker, lowered, normalise } from './hands.js';
 import { GAMMA, handPoint, personalProbabilities } from './personal.js';
 import { rerank } from './language.js';
 
@@ -85,6 +85,7 @@ class Recogniser {
     this.ownSigns = null; // an OwnSigns (personal.js) once the page sets it
     this.ownPoints = null; // ownSigns' hands as points (taughtPoints()), and which version of them
     this.lastSquare = null; // the square the image model read the last video frame from (null: the centre)
+    this.handLowered = false; // the last hand found in a video frame was lowered (hands.js lowered())
   }
 
   /** source: a canvas/video frame (live: tracking) or a photo (photo: read twice, fresh detections).
@@ -121,6 +122,13 @@ class Recogniser {
       this.lastSquare = square;
     }
     const imageLabel = this.labels[argmax(imageProbabilities)]; // what the image model alone read
+    if (!photo) {
+      // A hand lowered to the bottom of the picture (hands.js) types nothing, and neither does the image
+      // model alone until a hand is back in the sign space: MediaPipe loses a hand going out of the
+      // picture, whose fingers the image model might still read.
+      if (hand) this.handLowered = lowered(hand.points);
+      if (this.handLowered) return { top: [{ label: NOTHING, probability: 1 }], recogniser: 'hand lowered', hand, imageLabel, square };
+    }
     if (!hand) {
       const sure = Math.max(...imageProbabilities);
       if (sure >= this.minImageConfidence) {
