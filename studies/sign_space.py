@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from training import data, people
-from training.browser import Site, camera_args, camera_frame, launch, write_y4m
+from studies.spelling_live import typing_log
+from training.browser import camera_frame, write_y4m
 from training.files import write_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,29 +67,6 @@ def lowered_share(landmarks):
     return counts
 
 
-def typed_live(video, seconds):
-    """The text after each change while the clip played once: [(ms since Start was pressed, text)]."""
-    from playwright.sync_api import sync_playwright
-
-    site = Site()
-    try:
-        with sync_playwright() as playwright:
-            page = launch(playwright, camera_args(video)).new_page()
-            page.add_init_script("localStorage.setItem('signcam.settings', JSON.stringify({learnFromWords: false}))")
-            page.goto(site.url + "?model=letters")
-            page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=120_000)
-            page.evaluate("""() => { window.typedAt = [];
-                const text = document.querySelector('[data-testid=transcript]');
-                new MutationObserver(() => window.typedAt.push([performance.now(), text.textContent]))
-                  .observe(text, { childList: true, characterData: true, subtree: true }); }""")
-            started = page.evaluate("performance.now()")  # the fake camera plays its file from the start
-            page.click("[data-testid=start]")
-            page.wait_for_timeout(int(seconds * 1000))  # the clip once, not its loop
-            return [(t - started, text) for t, text in page.evaluate("window.typedAt")]
-    finally:
-        site.close()
-
-
 def typed_per_letter(changes, seconds_each, signing_s=3.0):
     """What was typed while each letter was signed (its first signing_s) and while it rested after."""
     out = [{"signed": "", "resting": ""} for _ in LETTERS]
@@ -119,7 +97,7 @@ def main(argv=None):
     clip = [GREY] * round(LEAD_S * FPS) + [f for letter in LETTERS for f in signed_then_lowered(photos[letter], REST_S)]
     with tempfile.TemporaryDirectory() as tmp:
         video = write_y4m(Path(tmp) / "rest.y4m", clip, seconds_each=1 / FPS, fps=FPS)
-        changes = typed_live(str(video), len(clip) / FPS)
+        changes = typing_log(str(video), len(clip) / FPS, from_start=True)
     per_letter = typed_per_letter(changes, 2.5 + REST_S)
     strays = sum(len(p["resting"].replace(" ", "")) for p in per_letter)
     result = {"how": __doc__.strip().splitlines()[0],

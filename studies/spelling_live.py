@@ -56,16 +56,17 @@ def camera_frames(streams, photos):
     return frames
 
 
-def live_typing(video, streams):
-    """What the page typed during each stream's stretch of the video."""
+def typing_log(video, seconds, from_start=False):
+    """Play a fake-camera clip to the live page (Letters, hand's shape and English on): the text after
+    each change, [(ms, text)], while it plays for `seconds` after the page read its first frame (or,
+    from_start, after Start was pressed: the fake camera plays its file from there); ms from the same point."""
     from playwright.sync_api import sync_playwright
 
     site = Site()
     try:
         with sync_playwright() as playwright:
             page = launch(playwright, camera_args(video)).new_page()
-            # The words are several people's: the page must not learn one's hands from another's words
-            # (the fast runner does not learn either).
+            # The page must not learn one person's hands from another's words (the fast runner does not learn either).
             page.add_init_script("localStorage.setItem('signcam.settings', JSON.stringify({learnFromWords: false}))")
             page.goto(site.url + "?model=letters")
             page.wait_for_function("() => !document.querySelector('[data-testid=start]').disabled", timeout=120_000)
@@ -75,15 +76,21 @@ def live_typing(video, streams):
                 new MutationObserver(() => window.typedAt.push([performance.now(), text.textContent]))
                     .observe(text, { childList: true, characterData: true, subtree: true });
             }""")
+            pressed = page.evaluate("performance.now()")
             page.click("[data-testid=start]")
             page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=120_000)
-            started = page.evaluate("performance.now()")
-            length_s = sum(len(s) for s in streams) / FPS + GAP_S * len(streams)
-            page.wait_for_timeout(int(length_s * 1000) + 1000)
-            typed_at = page.evaluate("window.typedAt")
+            started = pressed if from_start else page.evaluate("performance.now()")
+            page.wait_for_timeout(max(0, int(seconds * 1000 - (page.evaluate("performance.now()") - started))))
+            return [(t - started, text) for t, text in page.evaluate("window.typedAt")]
     finally:
         site.close()
-    texts, start = [], started
+
+
+def live_typing(video, streams):
+    """What the page typed during each stream's stretch of the video."""
+    length_s = sum(len(s) for s in streams) / FPS + GAP_S * len(streams)
+    typed_at = typing_log(video, length_s + 1)
+    texts, start = [], 0
     for stream in streams:
         end = start + (len(stream) / FPS + GAP_S) * 1000
         before = [text for t, text in typed_at if t < start][-1:] or [""]
