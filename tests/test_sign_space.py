@@ -21,10 +21,14 @@ def test_a_hand_resting_below_the_sign_space_types_nothing(shared_data, site, la
     clip = [GREY] * FPS + signed_then_lowered(photos["L"], 6) + signed_then_lowered(photos["O"], 6)
     camera = write_y4m(tmp_path / "lowered.y4m", clip, seconds_each=1 / FPS, fps=FPS)
     page = open_page(launch(camera=str(camera)), site.url + "?model=letters")
-    page.evaluate("""() => { window.decidedBy = new Set();
+    page.evaluate("""() => { window.decidedBy = new Set(); window.guideAsked = false;
         const shown = document.querySelector('[data-testid=recogniser]');
+        const preview = document.querySelector('[data-testid=preview]');
         new MutationObserver(() => window.decidedBy.add(shown.textContent))
-          .observe(shown, { childList: true, characterData: true, subtree: true }); }""")
+          .observe(shown, { childList: true, characterData: true, subtree: true });
+        new MutationObserver(() => { window.guideAsked ||= preview.dataset.lowered === 'true'
+          && getComputedStyle(preview.querySelector('.guide'), '::after').content.includes('raise it'); })
+          .observe(preview, { attributes: true }); }""")
     page.click("[data-testid=start]")
     page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=120_000)
     page.wait_for_timeout(round(len(clip) / FPS * 1000) - 1000)  # the clip once, not its loop
@@ -33,3 +37,4 @@ def test_a_hand_resting_below_the_sign_space_types_nothing(shared_data, site, la
     print("typed:", repr(typed), "decided by:", decided_by)
     assert typed == "L O ", typed  # a letter resting in view would be typed again at every flicker
     assert "hand lowered" in decided_by
+    assert page.evaluate("window.guideAsked")  # the preview asks for the hand to be raised

@@ -50,6 +50,7 @@ const ui = {
   switchCamera: $('switch-camera'),
   modes: document.querySelectorAll('input[name="mode"]'),
   overlay: $('hand-overlay'),
+  preview: $('preview'),
   decidedBy: $('recogniser'),
   landmarks: $('landmarks'),
   english: $('english'),
@@ -196,6 +197,7 @@ async function loop(id = chain, presented = null) {
     const drawn = recogniser.labels.includes('J') ? motion.update(hand, result.features, canvas.width, canvas.height, now) : null;
     showTop(results);
     drawHand(ui.overlay, hand, canvas.width, canvas.height, square, motion.trail);
+    ui.preview.dataset.lowered = String(Boolean(result.lowered)); // the guide asks for the hand to be raised
     ui.decidedBy.textContent = decidedBy;
     if (teaching.onFrame(result, now)) transcript.teaching(); // a sign shown to teach is not typed
     else if (practice.onFrame(result, now, drawn)) transcript.teaching(); // nor one practised
@@ -288,6 +290,7 @@ function stop() {
   running = false;
   motion.reset();
   ui.caption.hidden = true;
+  delete ui.preview.dataset.lowered; // no camera, no hand to raise
   transcript.reset();
   teaching.cancel();
   practice.cancel();

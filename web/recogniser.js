@@ -127,7 +127,7 @@ class Recogniser {
       // model alone until a hand is back in the sign space: MediaPipe loses a hand going out of the
       // picture, whose fingers the image model might still read.
       if (hand) this.handLowered = lowered(hand.points);
-      if (this.handLowered) return { top: [{ label: NOTHING, probability: 1 }], recogniser: 'hand lowered', hand, imageLabel, square };
+      if (this.handLowered) return { top: [{ label: NOTHING, probability: 1 }], recogniser: 'hand lowered', hand, imageLabel, square, lowered: true };
     }
     if (!hand) {
       const sure = Math.max(...imageProbabilities);
