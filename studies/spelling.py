@@ -40,6 +40,7 @@ import argparse
 import json
 import subprocess
 import tempfile
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -176,10 +177,24 @@ def list_streams(people, asked, name):
     return cut_people, cut_asked
 
 
+def letters_typed(pairs):
+    """Per letter of the words asked, over (word, text typed) pairs: how often it was typed right, left
+    out, or typed as another (the commonest three), by the edit operations from the word to the text."""
+    counts, wrong = Counter(), defaultdict(Counter)
+    for word, text in pairs:
+        counts.update(word)
+        for op, i, j in Levenshtein.editops(word, text):
+            if op != "insert":  # an extra letter typed belongs to no letter asked
+                wrong[word[i]][text[j] if op == "replace" else "left out"] += 1
+    return {letter: {"in_words": n, "typed_right": 1 - sum(wrong[letter].values()) / n,
+                     "instead": {what: k / n for what, k in wrong[letter].most_common(3)}}
+            for letter, n in sorted(counts.items())}
+
+
 def score(asked, typed, lists):
     """The benchmark's numbers from what was typed (run_speller) for the words asked."""
     results = {name: {"words": 0, "right": 0, "edits": 0, "letters": 0, "ms": 0, "right_letters": 0} for name in lists}
-    per_person, stray = {}, {}
+    per_person, stray, pairs = {}, {}, []
     lead_ms = round(LEAD_S * 1000 / FRAME_MS) * FRAME_MS
     for person, (words, has_empty) in asked.items():
         out = list(typed[person])
@@ -191,6 +206,7 @@ def score(asked, typed, lists):
             r["words"] += 1
             r["letters"] += len(word)
             r["edits"] += Levenshtein.distance(text, word)
+            pairs.append((word, text))
             if text == word:
                 r["right"] += 1
                 right += 1
@@ -201,7 +217,8 @@ def score(asked, typed, lists):
                              "character_error_rate": r["edits"] / max(1, r["letters"]),
                              "seconds_per_character": r["ms"] / 1000 / max(1, r["right_letters"])}
                       for name, r in results.items()},
-            "stray_characters_in_60_s_empty": stray, "per_person_exactly_right": per_person}
+            "stray_characters_in_60_s_empty": stray, "per_person_exactly_right": per_person,
+            "per_letter": letters_typed(pairs)}
 
 
 def print_table(result):
@@ -214,6 +231,9 @@ def print_table(result):
               f"{r['seconds_per_character']:.2f} |")
     print("stray characters in 60 s of empty scene:", result["stray_characters_in_60_s_empty"])
     print("exactly right per person:", {p: f"{v:.0%}" for p, v in result["per_person_exactly_right"].items()})
+    print("letters typed right, under 90 %, and what instead:", "; ".join(
+        f"{letter} {r['typed_right']:.0%} ({', '.join(f'{what} {k:.0%}' for what, k in r['instead'].items())})"
+        for letter, r in sorted(result["per_letter"].items(), key=lambda item: item[1]["typed_right"]) if r["typed_right"] < 0.9))
     for name, r in result.get("once_taught_their_signs", {}).items():
         print(f"once they taught their signs, {name}: {r['words']} words, {r['exactly_right']:.1%} exactly right, "
               f"{r['character_error_rate']:.1%} characters wrong")
@@ -295,7 +315,7 @@ def main(argv=None):
     write_json(Path(args.out) / "summary.json", summary)
     if argv_defaults(p, args):  # the page as shipped: the README's table (tests/test_docs.py)
         write_json(HEADLINE, {key: summary[key] for key in ("how", "people", "hold_s", "lists", "names_the_list_lacks",
-                   "once_taught_their_signs",
+                   "once_taught_their_signs", "per_letter",
                    "stray_characters_in_60_s_empty", "letters_not_signed_with_completion", "j_and_z_on_synthetic_strokes")})
     print(f"people never used to choose anything ({', '.join(sorted(scored))}):")
     print_table(result)

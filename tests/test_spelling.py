@@ -112,3 +112,11 @@ def test_the_page_offers_words_for_the_letters_typed_and_types_one_with_a_tap(sh
     page.click("[data-testid=start]")  # Stop
     page.click("[data-testid=undo]")
     assert page.text_content("[data-testid=transcript]") == "AY"
+
+
+def test_letters_typed_says_which_letter_of_a_word_went_wrong_and_how():
+    per_letter = spelling.letters_typed([("HELLO", "HELO"), ("CAB", "OAB"), ("SIGN", "SIGN"), ("CAT", "CAT")])
+    assert per_letter["L"] == {"in_words": 2, "typed_right": 0.5, "instead": {"left out": 0.5}}
+    assert per_letter["C"] == {"in_words": 2, "typed_right": 0.5, "instead": {"O": 0.5}}
+    assert per_letter["A"]["typed_right"] == 1.0 and per_letter["A"]["in_words"] == 2
+    assert "X" not in per_letter  # only the letters asked
