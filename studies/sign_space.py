@@ -44,6 +44,12 @@ def placed(photo, x, y):
     return frame
 
 
+def centre_square(frame):
+    """The SIDE square in the middle of a 640×480 camera frame (training.browser.camera_frame puts a photo there)."""
+    top, left = (480 - SIDE) // 2, (640 - SIDE) // 2
+    return frame[top:top + SIDE, left:left + SIDE]
+
+
 def signed_then_lowered(photo, rest_s):
     """2 s signed in the middle, lowered over half a second until the photo's centre is on the bottom
     edge, then resting there for rest_s, moving a few pixels (a hand at rest is never quite still)."""
@@ -92,13 +98,13 @@ def main(argv=None):
     for letter in LETTERS:  # S2's photo from the middle of each letter's run
         own = sorted((p for p in (folder / letter).iterdir() if people.person_of(folder.name, p.relative_to(folder)) == "S2"),
                      key=data.frame_index)
-        frame = camera_frame(data.load_image(own[len(own) // 2]), scale=SIDE / 480)
-        photos[letter] = frame[140:340, 220:420]
-    clip = [GREY] * round(LEAD_S * FPS) + [f for letter in LETTERS for f in signed_then_lowered(photos[letter], REST_S)]
+        photos[letter] = centre_square(camera_frame(data.load_image(own[len(own) // 2]), scale=SIDE / 480))
+    letters = [signed_then_lowered(photos[letter], REST_S) for letter in LETTERS]
+    clip = [GREY] * round(LEAD_S * FPS) + [frame for frames in letters for frame in frames]
     with tempfile.TemporaryDirectory() as tmp:
         video = write_y4m(Path(tmp) / "rest.y4m", clip, seconds_each=1 / FPS, fps=FPS)
         changes = typing_log(str(video), len(clip) / FPS, from_start=True)
-    per_letter = typed_per_letter(changes, 2.5 + REST_S)
+    per_letter = typed_per_letter(changes, len(letters[0]) / FPS)
     strays = sum(len(p["resting"].replace(" ", "")) for p in per_letter)
     result = {"how": __doc__.strip().splitlines()[0],
               "signing_photos_below_the_sign_space": counts,

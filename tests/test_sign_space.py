@@ -5,7 +5,7 @@ nothing more. The rule itself: web/hands.js lowered(), tests/js/hands.test.js.""
 import json
 
 from conftest import ROOT, camera_frame, frames_read_right, open_page, write_y4m
-from studies.sign_space import FPS, GREY, SIDE, signed_then_lowered
+from studies.sign_space import FPS, GREY, SIDE, centre_square, signed_then_lowered
 from training import data
 
 TRANSCRIPT = "() => document.querySelector('[data-testid=transcript]').textContent"
@@ -16,8 +16,7 @@ def test_a_hand_resting_below_the_sign_space_types_nothing(shared_data, site, la
     candidates = {label: [camera_frame(data.load_image(shared_data / p), scale=SIDE / 480) for p in held_out["test"]
                           if p.startswith(f"asl-letters/{label}/")][:8] for label in ("L", "O")}
     frames = frames_read_right("letters", candidates, tmp_path / "candidates")
-    top, left = (480 - SIDE) // 2, (640 - SIDE) // 2
-    photos = {label: frame[top:top + SIDE, left:left + SIDE] for label, frame in frames.items()}
+    photos = {label: centre_square(frame) for label, frame in frames.items()}
     clip = [GREY] * FPS + signed_then_lowered(photos["L"], 6) + signed_then_lowered(photos["O"], 6)
     camera = write_y4m(tmp_path / "lowered.y4m", clip, seconds_each=1 / FPS, fps=FPS)
     page = open_page(launch(camera=str(camera)), site.url + "?model=letters")
